@@ -1,0 +1,23 @@
+"""claimlint: lint health-clinic marketing copy for claims regulators act on."""
+
+from __future__ import annotations
+
+from .api import Linter, Options, lint_paths, lint_text
+from .findings import Applicability, FileError, Finding, Fix, LintResult, Reference, Severity
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Applicability",
+    "FileError",
+    "Finding",
+    "Fix",
+    "LintResult",
+    "Linter",
+    "Options",
+    "Reference",
+    "Severity",
+    "__version__",
+    "lint_paths",
+    "lint_text",
+]

@@ -1,0 +1,169 @@
+"""Find verifiable citations in text, for rules' `unless: cited:` condition."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+CitationKind = Literal[
+    "url",
+    "doi",
+    "pmid",
+    "pmcid",
+    "arxiv",
+    "isbn",
+    "trial",
+    "journal-ref",
+    "author-year",
+    "numbered",
+    "footnote",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One citation found in a text; text[start:end] is the citation itself."""
+
+    start: int
+    end: int
+    kind: CitationKind
+
+
+# Python's re has no \p{Lu}; build the uppercase class once (Latin, Greek,
+# Cyrillic, Latin Extended Additional) so "Müller" and "Øvrebø" are surnames.
+_UP = "".join(
+    c
+    for c in map(chr, [*range(0x41, 0x530), *range(0x1E00, 0x1F00)])
+    if c.isupper() and c.isalpha()
+)
+_LETTERS = r"[^\W\d_]+"
+_PARTICLE = r"(?i:van|von|der|den|de|del|della|di|da|du|dos|das|le|la|al|el|ter|ten)"
+# Capitalised words that precede a year in marketing copy without being an
+# author: "(Summer 2021)", "(Est. 2019)", "Voted Best (2021)".
+_NOT_AUTHOR = (
+    "January|February|March|April|May|June|July|August|September|October|"
+    "November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    "Spring|Summer|Fall|Autumn|Winter|Christmas|Easter|Holiday|Season|Year|"
+    "Since|Est|Established|Founded|Opened|Launched|Updated|Revised|Copyright|"
+    "Published|Posted|Accessed|Retrieved|Circa|Class|Edition|Version|Vol|"
+    "Volume|Issue|Best|Top|Award|Awards|Winner|Voted|Rated|Ranked|Sale|Offer"
+)
+_SURNAME = (
+    rf"(?:{_PARTICLE}\s+)*(?!(?:{_NOT_AUTHOR})\b)"
+    rf"[{_UP}](?:['’][{_UP}])?{_LETTERS}(?:-[{_UP}]?{_LETTERS})*"
+)
+_AUTHORS = (
+    rf"{_SURNAME}(?:\s*,\s*{_SURNAME})*"
+    rf"(?:,?\s+(?:and|&)\s+{_SURNAME}|\s*&\s*{_SURNAME})?"
+)
+_ET_AL = r",?\s+et\s+al\.?"
+_YEAR = r"(?:(?:1[89]|20)\d{2}[a-z]?(?!\d)|n\.d\.|in\s+press)"
+_YEARS = rf"{_YEAR}(?:,\s*(?:{_YEAR}|[a-z]\b))*"
+_PAGES = r"(?:,\s*pp?\.\s*\d+(?:[-–]\d+)?)?"
+_ITEM = (
+    r"(?:(?:e\.g\.|i\.e\.|see(?:\s+also)?|cf\.)[,\s]\s*)?"
+    rf"{_AUTHORS}(?:{_ET_AL})?(?:,\s*|\s+){_YEARS}{_PAGES}"
+)
+# A bare "Smith (2021)" is too often a place or brand ("Best of Boston
+# (2021)"), so without "et al." it needs a reporting verb or "according to".
+_VERBS = (
+    "found|finds|showed|shows|reported|reports|demonstrated|demonstrates|"
+    "observed|noted|notes|concluded|suggested|suggests|described|measured|"
+    "examined|investigated|studied|compared|confirmed|evaluated|assessed"
+)
+_JWORD = r"[A-Z][\w&]*\.?"
+_JOURNAL = rf"\b{_JWORD}(?:\s+(?:(?:of|and|the|in|for|&)\s+)?{_JWORD})*"
+_SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+# Footnote markers follow a word or punctuation, but not a unit or a
+# one-letter variable: "2 m²", "cm³" and "x^2" are powers, not notes.
+_AFTER_WORD = (
+    r"(?<=[^\W\d_]|[.,;:!?)\]\"'’”%])"
+    r"(?<!\b[^\W\d_])(?<!\b(?:cm|mm|km|dm|nm|µm|μm|ft|in))"
+)
+
+_PATTERNS: tuple[tuple[CitationKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            "doi",
+            r"(?:(?i:\bdoi):\s*|https?://(?:dx\.)?doi\.org/|(?<![\w.]))"
+            r"10\.\d{4,9}/[^\s\"<>.,;:!?'’”)\]][^\s\"<>]*",
+        ),
+        ("pmcid", r"\b(?:PMCID:?\s*)?PMC\d{4,9}\b"),
+        ("pmid", r"(?i:\bPMID)\s*:?\s*\d{1,8}\b"),
+        (
+            "arxiv",
+            r"(?i:\barXiv):\s*(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
+            r"(?:v\d+)?\b",
+        ),
+        (
+            "isbn",
+            r"(?i:\bISBN)(?:-1[03])?:?\s*(?:(?:\d[- ]?){12}\d|(?:\d[- ]?){9}[\dX])\b",
+        ),
+        ("trial", r"\bNCT\d{8}\b"),
+        ("url", r"(?:\bhttps?://|\bwww\.)[\w-]+(?:\.[\w-]+)+(?:[/?#:][^\s<>\"]*)?"),
+        (
+            "journal-ref",
+            rf"{_JOURNAL}\.?\s+(?:19|20)\d{{2}}(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?"
+            r";\s*\d{1,4}(?:\s*\([\w -]+\))?:\s*[eE]?\d+(?:[-–][eE]?\d+)?"
+            rf"|{_JOURNAL},\s+\d{{1,4}}\(\d{{1,4}}\),\s+[eE]?\d+(?:[-–][eE]?\d+)?",
+        ),
+        (
+            "author-year",
+            rf"\({_ITEM}(?:\s*;\s*{_ITEM})*\)"
+            rf"|\b{_SURNAME}(?:\s*,\s*{_SURNAME})*{_ET_AL}(?:,\s*|\s+)"
+            rf"(?:\({_YEARS}\)|{_YEARS})"
+            rf"|(?<=[Aa]ccording to ){_AUTHORS}\s+\({_YEARS}\)"
+            rf"|\b{_AUTHORS}\s+\({_YEARS}\)(?=,?\s+(?:{_VERBS})\b)",
+        ),
+        ("numbered", r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\](?![(:])"),
+        (
+            "footnote",
+            rf"\[\^[\w-]+\](?!:)|{_AFTER_WORD}(?:[{_SUPERSCRIPT}]+"
+            rf"(?:[,⁻–-][{_SUPERSCRIPT}]+)*|\^\d{{1,3}}\b)",
+        ),
+    )
+)
+# Kinds whose pattern may swallow the sentence's closing punctuation.
+_TRIMMED = frozenset({"url", "doi"})
+_TRAILING = ".,;:!?'\"’”"
+_PAIRS = {")": "(", "]": "["}
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """Return end without trailing punctuation or unbalanced closing brackets."""
+    while end > start:
+        last = text[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in _PAIRS and text.count(_PAIRS[last], start, end) < text.count(
+            last, start, end
+        ):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def find_citations(text: str) -> tuple[Citation, ...]:
+    """Return every verifiable citation in text, in order."""
+    candidates: list[tuple[int, int, int, CitationKind]] = []
+    for rank, (kind, pattern) in enumerate(_PATTERNS):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if kind in _TRIMMED:
+                end = _trim(text, start, end)
+            candidates.append((start, start - end, rank, kind))
+    # Earliest first, then longest, then the most specific kind (list order):
+    # "https://doi.org/10..." is a DOI, and a PMC id inside a URL is the URL.
+    found: list[Citation] = []
+    for start, negative_length, _, kind in sorted(candidates):
+        if not found or start >= found[-1].end:
+            found.append(Citation(start, start - negative_length, kind))
+    return tuple(found)
+
+
+def has_citation(text: str) -> bool:
+    """Return True if text contains at least one verifiable citation."""
+    return any(pattern.search(text) for _, pattern in _PATTERNS)

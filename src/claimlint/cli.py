@@ -1,0 +1,125 @@
+"""Command line: check, rules, explain, test-rules. Exit 0 clean, 1 findings, 2 error."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ClaimlintError, SourceError, UsageError
+from .findings import Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_ON = ("error", "warning", "info", "never")
+
+_EPILOG = """\
+examples:
+  claimlint check examples/                    lint a folder (Markdown and text files)
+  claimlint check page.md --format json        machine-readable report
+  claimlint check site/ --select hype,safety-claim --ignore safety-claim.downtime
+  claimlint check - --stdin-filename draft.md  lint standard input
+  claimlint rules --packs core,uk-cap          what a set of packs enables
+  claimlint explain hype.superlative           why a rule exists, with its sources
+  claimlint test-rules my-rules.yaml           run a rule file's examples after editing it
+
+exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or rule error
+"""
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--packs", type=_csv, default=None, metavar="P1,P2",
+                   help="built-in rule packs to load (default: core,us-ftc,us-fda)")
+    p.add_argument("--rules", action="append", type=Path, default=[], metavar="PATH",
+                   help="an extra rule file or folder of rule files (repeatable)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimlint",
+        description="Lint health-clinic marketing copy for risky claims (hype, unsourced "
+                    "evidence, efficacy, disease and safety claims, testimonials...), with the "
+                    "regulation behind each rule and softer wording that would pass.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"claimlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="lint files, folders or stdin",
+                           description="Lint Markdown and plain-text files for risky claims.",
+                           epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--select", type=_csv, action="extend", default=[], metavar="SEL",
+                       help="only these rule ids, id prefixes, categories or packs")
+    check.add_argument("--ignore", type=_csv, action="extend", default=[], metavar="SEL",
+                       help="skip these rule ids, id prefixes, categories or packs")
+    check.add_argument("--severity", action="append", default=[], metavar="SEL=LEVEL",
+                       help="override severity, e.g. hype=info (repeatable)")
+    check.add_argument("--fail-on", choices=FAIL_ON, default="warning",
+                       help="lowest severity that makes the exit code 1 (default: warning)")
+    check.add_argument("--model", default=None,
+                       help="an installed trained spaCy pipeline for rules that need syntax")
+    check.add_argument("--stdin-filename", default="<stdin>", metavar="NAME",
+                       help="file name to report (and choose the format) for stdin")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print only findings and errors, no context or summary")
+    _add_rule_options(check)
+
+    rules = sub.add_parser("rules", help="list loaded rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    _add_rule_options(rules)
+
+    explain = sub.add_parser("explain", help="show what a rule flags and why")
+    explain.add_argument("rule_id", metavar="RULE_ID")
+    _add_rule_options(explain)
+
+    test = sub.add_parser("test-rules", help="run rules' examples and check their suggestions",
+                          description="Run every rule's flag/pass examples and check that no "
+                                      "suggested wording triggers a rule. Give packs by name or "
+                                      "rule files/folders; default: the default packs.")
+    test.add_argument("targets", nargs="*", metavar="PACK_OR_FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return EXIT_ERROR
+    try:
+        from . import commands
+
+        return int(getattr(commands, args.command.replace("-", "_"))(args))
+    except SourceError as exc:
+        print(exc.render(), file=sys.stderr)
+    except ClaimlintError as exc:
+        print(f"claimlint: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("claimlint: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_ERROR
+
+
+def parse_severities(values: Sequence[str]) -> dict[str, Severity]:
+    """Parse repeated ``SEL=LEVEL`` options."""
+    out: dict[str, Severity] = {}
+    for value in values:
+        sel, _, level = value.partition("=")
+        if not sel or level not in ("error", "warning", "info"):
+            raise UsageError(f"--severity expects SEL=error|warning|info, not {value!r}")
+        out[sel.strip()] = Severity(level)
+    return out
+
+
+def use_color(stream: object) -> bool:
+    """Colour only on a terminal and only when NO_COLOR is unset."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ

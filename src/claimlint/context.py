@@ -1,0 +1,83 @@
+"""The sentence-context tests behind a rule's ``unless`` conditions."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+_NEGATORS = frozenset(
+    "not n't no never without neither nor none cannot nothing nobody lack lacks lacking".split()
+)
+# Tokens that close the clause a negation or hedge can reach back across.
+_CLAUSE_BREAKS = frozenset(", ; : — – ( ) but however although though while whereas".split())
+_NEGATION_WINDOW = 6
+# Evidence-denying phrases reach the whole sentence before the match:
+# "There is no good clinical evidence that exosomes regrow hair".
+_DENIAL = re.compile(
+    r"\b(?:no|little|insufficient|limited|not enough|lack of|without)\s+(?:\w+\s+){0,2}"
+    r"(?:evidence|proof|data|studies|research)\b"
+    r"|\bunproven\b|\bnot\s+(?:been\s+|yet\s+|be\s+)?(?:proven|shown|established|demonstrated)\b"
+    r"|\bunclear\s+(?:whether|if)\b|\bno\s+one\s+knows\b",
+    re.IGNORECASE,
+)
+_HEDGES = frozenset(
+    "may might could possibly potentially perhaps maybe appear appears appeared seem seems "
+    "suggest suggests suggested promising potential hope hopefully believe thought "
+    "preliminary early".split()
+)
+_HELP_HEDGE = frozenset("can could may might".split())
+# Reported or critical framing: the copy describes someone else's claim.
+_REPORTED = re.compile(
+    r"\b(?:claims?|claimed|claiming)\s+(?:that|to)\b|\bso[- ]called\b|\ballege(?:d|dly)?\b"
+    r"|\bmyths?\b|\bbeware\b|\bbe\s+(?:wary|skeptical|sceptical|careful)\b"
+    r"|\b(?:marketed|advertised|sold|promoted)\s+as\b|\bfalse(?:ly)?\b|\bmisleading\b"
+    r"|\b(?:don't|do\s+not|never)\s+(?:believe|trust)\b"
+    r"|\bsome\s+(?:clinics|providers|companies|sellers|websites|ads|brands|marketers)\s+"
+    r"(?:say|claim|promise|advertise|suggest|state)",
+    re.IGNORECASE,
+)
+_QUESTION_END = re.compile(r"\?[\s”\"’')\]]*$")
+
+
+def is_negated(sent: Span, token_index: int) -> bool:
+    """True when a negation governs the match that starts at doc token ``token_index``."""
+    prefix = sent.doc.text[sent.start_char : sent.doc[token_index].idx]
+    if _DENIAL.search(prefix):
+        return True
+    seen = 0
+    for i in range(token_index - 1, sent.start - 1, -1):
+        tok = sent.doc[i]
+        if tok.is_space:
+            continue
+        if tok.lower_ in _CLAUSE_BREAKS or seen >= _NEGATION_WINDOW:
+            return False
+        if tok.lower_ in _NEGATORS:
+            after = sent.doc[i + 1].lower_ if i + 1 < len(sent.doc) else ""
+            return after not in ("only", "matter", "wonder", "doubt")
+        seen += 1
+    return False
+
+
+def is_hedged(sent: Span, token_index: int) -> bool:
+    """True when a softener (may, might, could help, potentially...) precedes the match."""
+    doc = sent.doc
+    for i in range(sent.start, token_index):
+        tok = doc[i]
+        if tok.lower_ in _HEDGES:
+            return True
+        if tok.lemma_ == "help" and i > sent.start and doc[i - 1].lower_ in _HELP_HEDGE:
+            return True
+    return False
+
+
+def is_reported(sent: Span, token_index: int) -> bool:
+    """True when the sentence reports or disputes someone else's claim before the match."""
+    return bool(_REPORTED.search(sent.doc.text[sent.start_char : sent.doc[token_index].idx]))
+
+
+def is_question(sentence_text: str) -> bool:
+    """True when the sentence is a question."""
+    return bool(_QUESTION_END.search(sentence_text))

@@ -1,0 +1,211 @@
+"""Run compiled rules over a document's segments and produce findings."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .citations import has_citation
+from .context import is_hedged, is_negated, is_question, is_reported
+from .document import Document, Segment
+from .findings import Applicability, Finding, Fix
+from .match import CompiledRules, Hits, lemma_key
+from .ruleset import Rule
+from .suggest import render
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A segment with its parsed doc, sentence starts and matcher hits."""
+
+    segment: Segment
+    doc: Doc
+    sents: tuple[Span, ...]
+    starts: tuple[int, ...]
+    hits: Hits
+
+    def sentence_at(self, char: int) -> Span:
+        return self.sents[max(bisect.bisect_right(self.starts, char) - 1, 0)]
+
+    def within(self, key: tuple[int, str], sent: Span) -> list[tuple[int, int]]:
+        return [(s, e) for s, e in self.hits.get(key, ()) if sent.start_char <= s < sent.end_char]
+
+
+class Engine:
+    """Compiled rules plus the pipeline they run on; reusable across documents."""
+
+    def __init__(self, rules: Sequence[Rule], nlp: Language):
+        self.rules = tuple(rules)
+        self.nlp = nlp
+        self.compiled = CompiledRules(self.rules, nlp)
+        self._suggest_keys = [
+            {lemma_key(nlp, key): values for key, values in rule.suggest} for rule in self.rules
+        ]
+
+    def lint(self, document: Document, docs: Sequence[Doc]) -> list[Finding]:
+        """Return the findings of every rule in ``document`` (``docs`` parse its segments)."""
+        segs = [_prepare(seg, doc, self.compiled.hits(doc)) for seg, doc in zip(document.segments, docs)]
+        in_document = {key for s in segs for key, spans in s.hits.items() if spans}
+        findings: list[Finding] = []
+        for index, rule in enumerate(self.rules):
+            if rule.level != "sentence":
+                continue
+            if rule.when.document_has and (index, "when.document") not in in_document:
+                continue
+            found = [
+                f
+                for seg in segs
+                if seg.segment.scope in rule.scope
+                for f in self._sentence_findings(index, rule, seg, document)
+            ]
+            findings.extend(_merge(found))
+        categories = {f.category for f in findings}
+        for index, rule in enumerate(self.rules):
+            if rule.level == "document" and categories.intersection(rule.trigger):
+                if (index, "required") not in in_document:
+                    findings.append(_document_finding(rule, document.path))
+        findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        return findings
+
+    def _sentence_findings(
+        self, index: int, rule: Rule, seg: _Segment, document: Document
+    ) -> Iterable[Finding]:
+        for start, end in seg.hits.get((index, "match"), ()):
+            sent = seg.sentence_at(start)
+            span = seg.doc.char_span(start, end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            if rule.when.sentence_has and not seg.within((index, "when.sentence"), sent):
+                continue
+            if self._cancelled(index, rule, seg, sent, span):
+                continue
+            hedged = is_hedged(sent, span.start)
+            if hedged and rule.unless.hedged:
+                continue
+            yield self._finding(index, rule, seg, document, sent, start, end, hedged)
+
+    def _cancelled(self, index: int, rule: Rule, seg: _Segment, sent: Span, span: Span) -> bool:
+        unless = rule.unless
+        if unless.negated and is_negated(sent, span.start):
+            return True
+        if unless.reported and is_reported(sent, span.start):
+            return True
+        if unless.question and is_question(sent.text):
+            return True
+        if unless.cited == "sentence" and has_citation(sent.text):
+            return True
+        if unless.cited == "paragraph" and has_citation(seg.segment.text):
+            return True
+        if unless.sentence_has and seg.within((index, "unless.sentence"), sent):
+            return True
+        return any(
+            s < span.end_char and e > span.start_char
+            for s, e in seg.within((index, "unless.phrases"), sent)
+        )
+
+    def _finding(
+        self, index: int, rule: Rule, seg: _Segment, document: Document,
+        sent: Span, start: int, end: int, hedged: bool,
+    ) -> Finding:
+        text = seg.segment.text
+        matched = text[start:end]
+        replacements: tuple[str, ...] = ()
+        candidates = self._candidates(index, seg.doc, start, end)
+        if candidates:
+            span = seg.doc.char_span(start, end, alignment_mode="expand")
+            lemma = span[0].lemma_ if span is not None and len(span) == 1 else matched.lower()
+            article = _article_before(seg.doc, span.start if span is not None else 0)
+            wording = render(matched, lemma, candidates, article)
+            replacements = wording.replacements
+            if wording.includes_article and article:
+                start -= len(article[0]) + len(article[1])
+        src_start, src_end = seg.segment.source_span(start, end)
+        line, col = document.line_col(src_start)
+        end_line, end_col = document.line_col(src_end)
+        fix = None
+        if replacements and rule.fix is not Applicability.DISPLAY_ONLY:
+            fix = Fix(replacements[0], rule.fix)
+        severity = rule.hedged_severity if hedged and rule.hedged_severity else rule.severity
+        return Finding(
+            path=document.path,
+            rule=rule.id,
+            category=rule.category,
+            severity=severity,
+            message=rule.message.format(match=document.text[src_start:src_end]),
+            start=src_start,
+            end=src_end,
+            match=document.text[src_start:src_end],
+            line=line,
+            column=col,
+            end_line=end_line,
+            end_column=end_col,
+            scope=seg.segment.scope,
+            sentence=" ".join(sent.text.split()),
+            suggestions=replacements,
+            fix=fix,
+            references=rule.references,
+            hedged=hedged,
+            advice=rule.advice,
+        )
+
+    def _candidates(self, index: int, doc: Doc, start: int, end: int) -> tuple[str, ...]:
+        table = self._suggest_keys[index]
+        if not table:
+            return ()
+        span = doc.char_span(start, end, alignment_mode="expand")
+        key = tuple(t.lemma_ for t in span if not t.is_space) if span is not None else ()
+        return table.get(key) or table.get(("*",)) or ()
+
+
+def _prepare(segment: Segment, doc: Doc, hits: Hits) -> _Segment:
+    sents = tuple(doc.sents) if len(doc) else ()
+    return _Segment(segment, doc, sents, tuple(s.start_char for s in sents), hits)
+
+
+def _article_before(doc: Doc, token_index: int) -> tuple[str, str] | None:
+    if token_index == 0:
+        return None
+    prev = doc[token_index - 1]
+    if prev.lower_ in ("a", "an") and prev.whitespace_:
+        return prev.text, prev.whitespace_
+    return None
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
+    """Merge overlapping findings of one rule, keeping the longest span's details."""
+    findings.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    out: list[Finding] = []
+    for f in findings:
+        if out and f.start < out[-1].end and f.path == out[-1].path:
+            if f.end - f.start > out[-1].end - out[-1].start:
+                out[-1] = f
+            continue
+        out.append(f)
+    return out
+
+
+def _document_finding(rule: Rule, path: str) -> Finding:
+    return Finding(
+        path=path,
+        rule=rule.id,
+        category=rule.category,
+        severity=rule.severity,
+        message=rule.message.format(match=""),
+        start=0,
+        end=0,
+        match="",
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
+        scope="document",
+        sentence="",
+        references=rule.references,
+        advice=rule.advice,
+    )

@@ -1,0 +1,98 @@
+"""The values the engine produces and every reporter consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How serious a finding is; ordered info < warning < error."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Return 0, 1 or 2 so severities can be compared."""
+        return _RANK[self]
+
+    def lowered(self) -> Severity:
+        """Return the next lower severity (info stays info)."""
+        return {Severity.ERROR: Severity.WARNING}.get(self, Severity.INFO)
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Applicability(str, Enum):
+    """How safe a fix is to apply (ruff's levels)."""
+
+    DISPLAY_ONLY = "display-only"
+    UNSAFE = "unsafe"
+    SAFE = "safe"
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A regulation or guidance document a rule is based on."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A replacement for a finding's span and how safe it is to apply."""
+
+    replacement: str
+    applicability: Applicability
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One violation of one rule at one place in one file."""
+
+    path: str
+    rule: str
+    category: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    match: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    scope: str
+    sentence: str
+    suggestions: tuple[str, ...] = ()
+    fix: Fix | None = None
+    references: tuple[Reference, ...] = ()
+    hedged: bool = False
+    advice: str = ""
+
+    @property
+    def is_document_level(self) -> bool:
+        """True for findings about the whole document (e.g. a missing disclosure)."""
+        return self.start == self.end == 0 and not self.match
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be read, decoded or parsed."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """Everything one run produced: findings, file errors and notices."""
+
+    findings: tuple[Finding, ...]
+    errors: tuple[FileError, ...] = ()
+    files: int = 0
+    notices: tuple[str, ...] = field(default=())

@@ -1,0 +1,1 @@
+"""Reporters: pure functions from findings (and rule metadata) to text."""

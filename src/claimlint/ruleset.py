@@ -1,0 +1,530 @@
+"""Rule dataclasses, loading and validation of rule packs, selection by prefix."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .document import SCOPES
+from .errors import RuleFileError, UsageError
+from .findings import Applicability, Reference, Severity
+from .yamlload import Mark, MarkedDict, MarkedList, load_yaml
+
+CATEGORIES: tuple[str, ...] = (
+    "hype",
+    "unsourced-evidence",
+    "efficacy-claim",
+    "disease-claim",
+    "safety-claim",
+    "unsupported-statistic",
+    "testimonial",
+    "comparative-claim",
+    "regulatory-status",
+    "misleading-descriptor",
+    "inducement",
+    "missing-disclosure",
+)
+DEFAULT_PACKS: tuple[str, ...] = ("core", "us-ftc", "us-fda")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
+_VOCAB_REF = re.compile(r"^@([a-z0-9_-]+)$")
+# Token attributes only a trained pipeline sets; a pattern using one needs --model.
+_MODEL_ATTRS = {"POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "HEAD"}
+
+
+@dataclass(frozen=True, slots=True)
+class Matchers:
+    """What to look for: lemma-aware terms, spaCy token patterns, regular expressions."""
+
+    terms: tuple[str, ...] = ()
+    patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
+    regex: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.patterns or self.regex)
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """Conditions that must all hold for a match to count."""
+
+    sentence_has: Matchers = Matchers()
+    document_has: Matchers = Matchers()
+
+
+@dataclass(frozen=True, slots=True)
+class Unless:
+    """Named conditions that cancel a match (the closed set the engine implements)."""
+
+    negated: bool = True
+    reported: bool = True
+    hedged: bool = False
+    question: bool = False
+    cited: str | None = None
+    phrases: Matchers = Matchers()
+    sentence_has: Matchers = Matchers()
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """Sentences (or, for document rules, pages) a rule must flag and must pass."""
+
+    flag: tuple[str, ...]
+    passing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule from a pack."""
+
+    id: str
+    category: str
+    severity: Severity
+    message: str
+    rationale: str
+    references: tuple[Reference, ...]
+    examples: Examples
+    pack: str
+    path: str
+    line: int
+    scope: tuple[str, ...] = SCOPES
+    level: str = "sentence"
+    match: Matchers = Matchers()
+    when: When = When()
+    unless: Unless = Unless()
+    hedged_severity: Severity | None = None
+    suggest: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    advice: str = ""
+    fix: Applicability = Applicability.DISPLAY_ONLY
+    trigger: tuple[str, ...] = ()
+    required: Matchers = Matchers()
+    replaced_by: str | None = None
+
+    @property
+    def needs_model(self) -> bool:
+        """True when a token pattern uses an attribute only a trained pipeline sets."""
+        groups = (self.match, self.when.sentence_has, self.when.document_has, self.required)
+        return any(
+            key.upper() in _MODEL_ATTRS
+            for group in groups
+            for pattern in group.patterns
+            for token in pattern
+            for key in token
+        )
+
+    def matches_selector(self, selector: str) -> bool:
+        """True when selector names this rule's id (or an id prefix), category or pack."""
+        return (
+            self.id == selector
+            or self.id.startswith(selector + ".")
+            or selector in (self.category, self.pack)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules of one run and the vocabulary they share."""
+
+    rules: tuple[Rule, ...]
+    vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    packs: tuple[str, ...] = ()
+
+    def get(self, rule_id: str) -> Rule | None:
+        """Return the rule with this id, or None."""
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def check_selectors(self, selectors: Iterable[str], option: str) -> None:
+        """Raise UsageError for a selector that names no loaded rule, category or pack."""
+        names = sorted({r.id for r in self.rules} | set(CATEGORIES) | set(self.packs))
+        for sel in selectors:
+            if not any(r.matches_selector(sel) for r in self.rules) and sel not in CATEGORIES:
+                hint = _did_you_mean(sel, names)
+                raise UsageError(f"{option}: '{sel}' matches no rule, category or pack{hint}")
+
+    def is_selected(self, rule: Rule, select: Sequence[str], ignore: Sequence[str]) -> bool:
+        """Apply --select/--ignore: the most specific matching selector wins."""
+        best_sel = max((len(s) for s in select if rule.matches_selector(s)), default=-1)
+        best_ign = max((len(s) for s in ignore if rule.matches_selector(s)), default=-1)
+        if select and best_sel < 0:
+            return False
+        return best_ign < 0 or best_sel > best_ign
+
+    def with_severities(self, overrides: dict[str, Severity]) -> RuleSet:
+        """Return a rule set where the most specific override sets each rule's severity."""
+        if not overrides:
+            return self
+        rules = []
+        for rule in self.rules:
+            hits = [k for k in overrides if rule.matches_selector(k)]
+            if hits:
+                rule = replace(rule, severity=overrides[max(hits, key=len)])
+            rules.append(rule)
+        return replace(self, rules=tuple(rules))
+
+
+def builtin_rules_dir() -> Path:
+    """Return the folder of built-in packs (inside the wheel, or the checkout's rules/)."""
+    packaged = Path(__file__).parent / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def available_packs() -> dict[str, Path]:
+    """Map each built-in pack name to its file or folder."""
+    root = builtin_rules_dir()
+    packs = {p.stem: p for p in root.glob("*.yaml")}
+    packs.update({p.name: p for p in root.iterdir() if p.is_dir() and any(p.glob("*.yaml"))})
+    return dict(sorted(packs.items()))
+
+
+def load_ruleset(
+    packs: Sequence[str] = DEFAULT_PACKS,
+    extra_paths: Sequence[Path] = (),
+    extra_vocabulary: dict[str, Sequence[str]] | None = None,
+) -> RuleSet:
+    """Load built-in packs by name plus rule files or folders, validated together."""
+    known = available_packs()
+    sources: list[tuple[str, Path]] = []
+    for name in packs:
+        if name not in known:
+            hint = _did_you_mean(name, list(known))
+            raise UsageError(f"unknown pack '{name}'{hint}; available: {', '.join(known)}")
+        sources.append((name, known[name]))
+    for path in extra_paths:
+        if not path.exists():
+            raise UsageError(f"rule path not found: {path}")
+        sources.append((path.stem, path))
+    return load_files(sources, extra_vocabulary)
+
+
+def load_files(
+    sources: Sequence[tuple[str, Path]],
+    extra_vocabulary: dict[str, Sequence[str]] | None = None,
+) -> RuleSet:
+    """Load (pack name, file-or-folder) pairs into one validated RuleSet."""
+    parsed: list[tuple[str, str, Any, str]] = []
+    for pack, path in sources:
+        files = sorted(path.rglob("*.yaml")) + sorted(path.rglob("*.yml")) if path.is_dir() else [path]
+        for f in files:
+            text = f.read_text(encoding="utf-8")
+            parsed.append((pack, str(f), load_yaml(text, str(f), RuleFileError), text))
+    vocabulary: dict[str, list[str]] = {}
+    for _pack, path, data, text in parsed:
+        top = _Checker(path, text).top(data)
+        for name, terms in top.get("vocabulary", {}).items():
+            vocabulary.setdefault(name, []).extend(terms)
+    for name, terms in (extra_vocabulary or {}).items():
+        vocabulary.setdefault(name, []).extend(terms)
+    vocab = {k: tuple(dict.fromkeys(v)) for k, v in vocabulary.items()}
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for pack, path, data, text in parsed:
+        checker = _Checker(path, text, vocab)
+        for raw in checker.top(data).get("rules", []):
+            rule = checker.rule(raw, pack)
+            if rule.id in seen:
+                first = seen[rule.id]
+                raise checker.fail(
+                    raw.value_marks["id"],
+                    f"duplicate rule id '{rule.id}' (first defined at {first.path}:{first.line})",
+                )
+            seen[rule.id] = rule
+            rules.append(rule)
+    return RuleSet(tuple(rules), vocab, tuple(dict.fromkeys(p for p, _ in sources)))
+
+
+def expand_terms(terms: Iterable[str], vocabulary: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Replace ``@name`` entries by the vocabulary list they name."""
+    out: list[str] = []
+    for term in terms:
+        ref = _VOCAB_REF.match(term)
+        out.extend(vocabulary.get(ref.group(1), ()) if ref else (term,))
+    return tuple(dict.fromkeys(out))
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_TOP_KEYS = {"pack", "description", "vocabulary", "rules"}
+_RULE_KEYS = {
+    "id", "category", "severity", "message", "rationale", "references", "scope", "level",
+    "match", "when", "unless", "hedged_severity", "suggest", "advice", "fix", "examples",
+    "trigger", "required", "replaced_by",
+}
+_MATCH_KEYS = {"terms", "patterns", "regex"}
+_WHEN_KEYS = {"sentence_has", "document_has"}
+_UNLESS_KEYS = {"negated", "reported", "hedged", "question", "cited", "phrases", "sentence_has"}
+
+
+class _Checker:
+    """Validates one rule file and reports errors at path:line:col."""
+
+    def __init__(self, path: str, text: str, vocabulary: dict[str, tuple[str, ...]] | None = None):
+        self.path, self.lines, self.vocabulary = path, text.splitlines(), vocabulary
+
+    def fail(self, mark: Mark, message: str) -> RuleFileError:
+        line = self.lines[mark.line - 1] if 0 < mark.line <= len(self.lines) else ""
+        return RuleFileError(self.path, mark.line, mark.column, message, line)
+
+    def keys(self, node: MarkedDict, allowed: set[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                hint = _did_you_mean(key, allowed)
+                raise self.fail(node.key_marks[key], f"unknown key '{key}' in {what}{hint}")
+
+    def mapping(self, node: Any, mark: Mark, what: str) -> MarkedDict:
+        if not isinstance(node, MarkedDict):
+            raise self.fail(mark, f"{what} must be a mapping")
+        return node
+
+    def strings(self, node: Any, mark: Mark, what: str) -> tuple[str, ...]:
+        if isinstance(node, str):
+            node_list: list[Any] = [node]
+            marks = [mark]
+        elif isinstance(node, MarkedList):
+            node_list, marks = list(node), node.item_marks
+        else:
+            raise self.fail(mark, f"{what} must be a list of text")
+        for item, m in zip(node_list, marks):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(m, f"{what} entries must be non-empty text")
+            ref = _VOCAB_REF.match(item)
+            if ref and self.vocabulary is not None and ref.group(1) not in self.vocabulary:
+                hint = _did_you_mean(ref.group(1), self.vocabulary)
+                raise self.fail(m, f"unknown vocabulary '{item}'{hint}")
+        return tuple(node_list)
+
+    def top(self, data: Any) -> MarkedDict:
+        if data is None:
+            return MarkedDict()
+        node = self.mapping(data, Mark(1, 1), "a rule file")
+        self.keys(node, _TOP_KEYS, "the rule file")
+        vocab = node.get("vocabulary", {})
+        if vocab:
+            vocab = self.mapping(vocab, node.value_marks["vocabulary"], "vocabulary")
+            for name in vocab:
+                if not re.fullmatch(r"[a-z0-9_-]+", name):
+                    raise self.fail(vocab.key_marks[name], f"bad vocabulary name '{name}'")
+                self.strings(vocab[name], vocab.value_marks[name], f"vocabulary '{name}'")
+        if "rules" in node and not isinstance(node["rules"], MarkedList):
+            raise self.fail(node.value_marks["rules"], "rules must be a list")
+        return node
+
+    def matchers(self, node: Any, mark: Mark, what: str) -> Matchers:
+        node = self.mapping(node, mark, what)
+        self.keys(node, _MATCH_KEYS, what)
+        vm = node.value_marks
+        terms = self.strings(node["terms"], vm["terms"], "terms") if "terms" in node else ()
+        if self.vocabulary is not None:
+            terms = expand_terms(terms, self.vocabulary)
+        regex = self.strings(node["regex"], vm["regex"], "regex") if "regex" in node else ()
+        for i, rx in enumerate(regex):
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                at = vm["regex"] if isinstance(node["regex"], str) else node["regex"].item_marks[i]
+                raise self.fail(at, f"bad regex {rx!r}: {exc}") from None
+        patterns: list[tuple[dict[str, Any], ...]] = []
+        if "patterns" in node:
+            raw = node["patterns"]
+            if not isinstance(raw, MarkedList):
+                raise self.fail(vm["patterns"], "patterns must be a list of token patterns")
+            for item, m in zip(raw, raw.item_marks):
+                patterns.append(self.pattern(item, m))
+        result = Matchers(terms, tuple(patterns), regex)
+        if not result:
+            raise self.fail(mark, f"{what} needs at least one of terms, patterns, regex")
+        return result
+
+    def pattern(self, item: Any, mark: Mark) -> tuple[dict[str, Any], ...]:
+        from spacy.errors import MatchPatternError
+        from spacy.matcher import Matcher
+
+        from .nlp import shared_vocab
+
+        if not isinstance(item, MarkedList) or not item:
+            raise self.fail(mark, "a token pattern must be a non-empty list of token mappings")
+        plain = [_plain(tok) for tok in item]
+        try:
+            Matcher(shared_vocab(), validate=True).add("check", [plain])
+        except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
+            detail = " ".join(str(exc).split())
+            raise self.fail(mark, f"invalid token pattern: {detail}") from None
+        return tuple(plain)
+
+    def rule(self, raw: Any, pack: str) -> Rule:
+        node = self.mapping(raw, getattr(raw, "mark", Mark(1, 1)), "a rule")
+        self.keys(node, _RULE_KEYS, "a rule")
+        vm = node.value_marks
+        for key in ("id", "category", "severity", "message", "rationale", "references", "examples"):
+            if key not in node:
+                raise self.fail(node.mark, f"rule is missing required key '{key}'")
+        rule_id = self.text(node, "id")
+        if not _ID.match(rule_id):
+            raise self.fail(vm["id"], f"rule id '{rule_id}' must look like category.slug")
+        category = self.text(node, "category")
+        if category not in CATEGORIES:
+            raise self.fail(vm["category"], f"unknown category '{category}'"
+                            f"{_did_you_mean(category, CATEGORIES)}")
+        if not rule_id.startswith(category + "."):
+            raise self.fail(vm["id"], f"rule id '{rule_id}' must start with its category "
+                            f"'{category}.'")
+        level = self.choice(node, "level", ("sentence", "document"), "sentence")
+        message = self.text(node, "message")
+        fields = {f for _, f, _, _ in string.Formatter().parse(message) if f is not None}
+        if fields - {"match"}:
+            raise self.fail(vm["message"], "message may only use the placeholder {match}")
+        kwargs: dict[str, Any] = {}
+        if level == "document":
+            for key in ("trigger", "required"):
+                if key not in node:
+                    raise self.fail(node.mark, f"a document rule needs '{key}'")
+            trigger = self.strings(node["trigger"], vm["trigger"], "trigger")
+            for t in trigger:
+                if t not in CATEGORIES:
+                    raise self.fail(vm["trigger"], f"trigger names unknown category '{t}'")
+            kwargs["trigger"] = trigger
+            kwargs["required"] = self.matchers(node["required"], vm["required"], "required")
+        else:
+            if "match" not in node:
+                raise self.fail(node.mark, "rule is missing required key 'match'")
+            kwargs["match"] = self.matchers(node["match"], vm["match"], "match")
+        if "scope" in node:
+            scope = self.strings(node["scope"], vm["scope"], "scope")
+            for s in scope:
+                if s not in SCOPES:
+                    raise self.fail(vm["scope"], f"unknown scope '{s}'{_did_you_mean(s, SCOPES)}"
+                                    f"; scopes: {', '.join(SCOPES)}")
+            kwargs["scope"] = scope
+        if "when" in node:
+            kwargs["when"] = self.when(node["when"], vm["when"])
+        if "unless" in node:
+            kwargs["unless"] = self.unless(node["unless"], vm["unless"])
+        if "hedged_severity" in node:
+            kwargs["hedged_severity"] = Severity(
+                self.choice(node, "hedged_severity", ("error", "warning", "info"), "info"))
+        suggest = self.suggest(node) if "suggest" in node else ()
+        fix = Applicability(self.choice(node, "fix", ("display-only", "unsafe", "safe"),
+                                        "unsafe" if suggest else "display-only"))
+        if fix is Applicability.SAFE and any(len(c) > 1 for _, c in suggest):
+            raise self.fail(vm["fix"], "a rule with several candidate wordings cannot be fix: safe")
+        if fix is not Applicability.DISPLAY_ONLY and not suggest:
+            raise self.fail(vm["fix"], f"fix: {fix.value} needs 'suggest' wording to apply")
+        return Rule(
+            id=rule_id,
+            category=category,
+            severity=Severity(self.choice(node, "severity", ("error", "warning", "info"), "")),
+            message=message,
+            rationale=" ".join(self.text(node, "rationale").split()),
+            references=self.references(node),
+            examples=self.examples(node),
+            pack=pack,
+            path=self.path,
+            line=node.mark.line,
+            level=level,
+            suggest=suggest,
+            advice=" ".join(self.text(node, "advice").split()) if "advice" in node else "",
+            fix=fix,
+            replaced_by=self.text(node, "replaced_by") if "replaced_by" in node else None,
+            **kwargs,
+        )
+
+    def text(self, node: MarkedDict, key: str) -> str:
+        value = node[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(node.value_marks[key], f"'{key}' must be non-empty text")
+        return value
+
+    def choice(self, node: MarkedDict, key: str, options: tuple[str, ...], default: str) -> str:
+        if key not in node:
+            return default
+        value = node[key]
+        if value not in options:
+            raise self.fail(node.value_marks[key], f"'{key}' must be one of {', '.join(options)}, "
+                            f"not {value!r}{_did_you_mean(str(value), options)}")
+        return str(value)
+
+    def references(self, node: MarkedDict) -> tuple[Reference, ...]:
+        raw, mark = node["references"], node.value_marks["references"]
+        if not isinstance(raw, MarkedList) or not raw:
+            raise self.fail(mark, "references must be a non-empty list of {title, url}")
+        refs = []
+        for item, m in zip(raw, raw.item_marks):
+            item = self.mapping(item, m, "a reference")
+            self.keys(item, {"title", "url"}, "a reference")
+            title, url = item.get("title"), item.get("url")
+            if not isinstance(title, str) or not isinstance(url, str):
+                raise self.fail(m, "a reference needs a title and a url")
+            if not re.match(r"https?://", url):
+                raise self.fail(item.value_marks["url"], f"reference url must start with http(s)://: {url!r}")
+            refs.append(Reference(title, url))
+        return tuple(refs)
+
+    def examples(self, node: MarkedDict) -> Examples:
+        raw = self.mapping(node["examples"], node.value_marks["examples"], "examples")
+        self.keys(raw, {"flag", "pass"}, "examples")
+        for key in ("flag", "pass"):
+            if key not in raw or not raw[key]:
+                raise self.fail(raw.mark, f"examples need at least one '{key}' example")
+        flag = self.strings(raw["flag"], raw.value_marks["flag"], "examples.flag")
+        passing = self.strings(raw["pass"], raw.value_marks["pass"], "examples.pass")
+        return Examples(flag, passing)
+
+    def when(self, raw: Any, mark: Mark) -> When:
+        node = self.mapping(raw, mark, "when")
+        self.keys(node, _WHEN_KEYS, "when")
+        vm = node.value_marks
+        return When(
+            sentence_has=self.condition(node, "sentence_has", vm),
+            document_has=self.condition(node, "document_has", vm),
+        )
+
+    def condition(self, node: MarkedDict, key: str, vm: dict[str, Mark]) -> Matchers:
+        if key not in node:
+            return Matchers()
+        value = node[key]
+        if isinstance(value, MarkedDict):
+            return self.matchers(value, vm[key], key)
+        terms = self.strings(value, vm[key], key)
+        return Matchers(terms=expand_terms(terms, self.vocabulary or {}))
+
+    def unless(self, raw: Any, mark: Mark) -> Unless:
+        node = self.mapping(raw, mark, "unless")
+        self.keys(node, _UNLESS_KEYS, "unless")
+        vm = node.value_marks
+        flags = {}
+        for key in ("negated", "reported", "hedged", "question"):
+            if key in node:
+                if not isinstance(node[key], bool):
+                    raise self.fail(vm[key], f"unless.{key} must be true or false")
+                flags[key] = node[key]
+        cited = self.choice(node, "cited", ("sentence", "paragraph"), "") or None
+        return Unless(
+            cited=cited,
+            phrases=self.condition(node, "phrases", vm),
+            sentence_has=self.condition(node, "sentence_has", vm),
+            **flags,
+        )
+
+    def suggest(self, node: MarkedDict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        raw = self.mapping(node["suggest"], node.value_marks["suggest"], "suggest")
+        out = []
+        for key, value in raw.items():
+            out.append((key, self.strings(value, raw.value_marks[key], f"suggest '{key}'")))
+        return tuple(out)
+
+
+def _plain(value: Any) -> Any:
+    """Turn Marked containers back into plain dicts and lists (for spaCy)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
