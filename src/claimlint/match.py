@@ -73,7 +73,8 @@ class CompiledRules:
     def hits(self, doc: Doc) -> Hits:
         """Return the character spans each (rule index, slot) matched in ``doc``."""
         out: Hits = defaultdict(list)
-        for match_id, start, end in [*self.phrases(doc), *self.matcher(doc)]:
+        matches = [*self.phrases(doc), *(self.matcher(doc) if len(self.matcher) else ())]
+        for match_id, start, end in matches:
             span = doc[start:end]
             out[self._keys[match_id]].append((span.start_char, span.end_char))
         for key, rx in self.regexes:

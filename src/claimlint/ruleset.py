@@ -355,8 +355,7 @@ class _Checker:
         try:
             Matcher(shared_vocab(), validate=True).add("check", [plain])
         except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
-            detail = " ".join(str(exc).split())
-            raise self.fail(mark, f"invalid token pattern: {detail}") from None
+            raise self.fail(mark, f"invalid token pattern: {_pattern_problem(str(exc))}") from None
         return tuple(plain)
 
     def rule(self, raw: Any, pack: str) -> Rule:
@@ -519,6 +518,25 @@ class _Checker:
         for key, value in raw.items():
             out.append((key, self.strings(value, raw.value_marks[key], f"suggest '{key}'")))
         return tuple(out)
+
+
+_TOKEN_ATTRS = ("ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "SHAPE", "PREFIX", "SUFFIX", "LENGTH",
+                "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+                "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "OP",
+                "POS", "TAG", "DEP", "MORPH", "ENT_TYPE")
+
+
+def _pattern_problem(message: str) -> str:
+    """Reduce spaCy's pattern validation report to 'token N: ATTR: problem'."""
+    found = re.findall(r"\[pattern -> (\d+) -> ([^\]]+)\] ([^\n]+)", message)
+    if not found:
+        return " ".join(message.split())
+    parts = []
+    for index, where, problem in found:
+        attr = where.split(" -> ")[0]
+        hint = _did_you_mean(attr, _TOKEN_ATTRS) if attr not in _TOKEN_ATTRS else ""
+        parts.append(f"token {int(index) + 1}: {where}: {problem.strip()}{hint}")
+    return "; ".join(parts)
 
 
 def _plain(value: Any) -> Any:

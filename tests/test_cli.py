@@ -1,0 +1,205 @@
+"""The command line end to end: exit codes, formats, messages for user mistakes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimlint.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+GOOD_RULE = """\
+rules:
+  - id: hype.x
+    category: hype
+    severity: warning
+    message: "'{match}' is hype."
+    rationale: Because hype reads as a claim of efficacy to ordinary readers of health copy.
+    references: [{title: T, url: "https://example.org"}]
+    match: {terms: [wow]}
+    examples: {flag: [wow], pass: [ok]}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_examples_trip_every_category_and_compliant_page_is_clean(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--format", "json", str(EXAMPLES))
+    report = json.loads(out)
+    assert code == 1
+    from claimlint.ruleset import CATEGORIES
+    assert {f["category"] for f in report["findings"]} == set(CATEGORIES)
+    compliant = [f for f in report["findings"] if "compliant" in f["path"]]
+    assert compliant == []
+    assert report["errors"] == []
+
+
+def test_json_report_follows_the_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text("# Care\n\nA revolutionary serum.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype", str(page))
+    report = json.loads(out)
+    assert code == 1
+    assert report["version"] == 1 and report["tool"]["name"] == "claimlint"
+    [f] = report["findings"]
+    assert set(f) >= {"path", "rule", "category", "severity", "message", "start", "end", "match",
+                      "line", "column", "end_line", "end_column", "scope", "sentence",
+                      "suggestions", "fix", "references"}
+    assert (f["path"], f["match"], f["line"], f["column"]) == (str(page), "revolutionary", 3, 3)
+    assert page.read_text()[f["start"]:f["end"]] == f["match"]
+    assert f["fix"]["applicability"] in ("safe", "unsafe")
+    assert report["summary"] == {"files": 1, "findings": 1,
+                                 "by_severity": {"error": 0, "warning": 1, "info": 0}}
+
+
+def test_clean_file_exits_zero(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "ok.txt"
+    page.write_text("Our clinic is open from 9am to 5pm.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(page))
+    assert code == 0
+    assert "0 finding(s)" in out
+
+
+def test_fail_on_controls_the_exit_code(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("A revolutionary serum.\n", encoding="utf-8")
+    assert run(capsys, "check", "--select", "hype", "--fail-on", "error", str(page))[0] == 0
+    assert run(capsys, "check", "--select", "hype", "--fail-on", "warning", str(page))[0] == 1
+    assert run(capsys, "check", "--select", "hype", "--fail-on", "never", str(page))[0] == 0
+    assert run(capsys, "check", "--select", "hype", "--severity", "hype=error",
+               "--fail-on", "error", str(page))[0] == 1
+
+
+def test_select_and_ignore_by_prefix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("A revolutionary serum with no side effects and no downtime.\n", encoding="utf-8")
+    _, out, _ = run(capsys, "check", "--format", "json", "--select", "hype,safety-claim",
+                    "--ignore", "safety-claim.no-risk", str(page))
+    assert {f["category"] for f in json.loads(out)["findings"]} == {"hype"}
+
+
+def test_unknown_selector_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "check", "--select", "hyp", str(tmp_path))
+    assert code == 2
+    assert "--select: 'hyp' matches no rule, category or pack (did you mean 'hype'?)" in err
+
+
+def test_unreadable_files_are_reported_and_the_run_goes_on(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_bytes(b"caf\xe9 \xff revolutionary")
+    (tmp_path / "good.txt").write_text("A revolutionary serum.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype",
+                       str(tmp_path), str(tmp_path / "missing.md"))
+    report = json.loads(out)
+    assert code == 1
+    assert [Path(f["path"]).name for f in report["findings"]] == ["good.txt"]
+    messages = {Path(e["path"]).name: e["message"] for e in report["errors"]}
+    assert "not valid UTF-8" in messages["bad.txt"]
+    assert "no such file" in messages["missing.md"]
+
+
+def test_stdin_with_filename_picks_the_format(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    monkeypatch.setattr(sys, "stdin", io.StringIO("```\nrevolutionary\n```\n\nA revolutionary serum.\n"))
+    code, out, _ = run(capsys, "check", "-", "--stdin-filename", "draft.md", "--format", "json",
+                       "--select", "hype")
+    [f] = json.loads(out)["findings"]
+    assert (code, f["path"], f["line"]) == (1, "draft.md", 5)
+
+
+def test_text_report_is_plain_without_a_terminal(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("Our serum is a revolutionary option.\n", encoding="utf-8")
+    _, out, _ = run(capsys, "check", "--select", "hype", str(page))
+    assert "\x1b[" not in out
+    assert f"{page}\n  1:16  warning  hype.superlative" in out
+    assert "«revolutionary»" in out
+    assert '> try: "new"' in out
+
+
+@pytest.mark.parametrize("name,edit,message", [
+    ("unknown-key", ("    category: hype", "    categry: hype"),
+     "unknown-key.yaml:3:5: unknown key 'categry' in a rule (did you mean 'category'?)"),
+    ("dup-key", ("    severity: warning", "    severity: warning\n    severity: error"),
+     "dup-key.yaml:5:5: duplicate key 'severity' (first defined on line 4)"),
+    ("bad-cat", ("    category: hype", "    category: hyp"),
+     "bad-cat.yaml:3:15: unknown category 'hyp' (did you mean 'hype'?)"),
+    ("bad-regex", ("match: {terms: [wow]}", "match: {regex: '(unclosed'}"),
+     "bad-regex.yaml:8:20: bad regex '(unclosed': missing ), unterminated subpattern at position 0"),
+    ("bad-pattern", ("match: {terms: [wow]}", "match: {patterns: [[{LOWR: wow}]]}"),
+     "bad-pattern.yaml:8:24: invalid token pattern: token 1: LOWR: Extra inputs are not "
+     "permitted (did you mean 'LOWER'?)"),
+    ("no-examples", ("    examples: {flag: [wow], pass: [ok]}\n", ""),
+     "no-examples.yaml:2:5: rule is missing required key 'examples'"),
+    ("dup-id", ("rules:\n", "rules:\n" + GOOD_RULE.split("\n", 1)[1]),
+     "dup-id.yaml:10:9: duplicate rule id 'hype.x' (first defined at "),
+    ("bad-yaml", ("    match: {terms: [wow]}", "    match: {terms: [wow}"),
+     "bad-yaml.yaml:8:24: invalid YAML: expected ',' or ']', but got '}'"),
+])
+def test_broken_rule_files_point_to_path_line_col(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        name: str, edit: tuple[str, str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path(f"{name}.yaml").write_text(GOOD_RULE.replace(*edit), encoding="utf-8")
+    code, _, err = run(capsys, "check", "--packs", "core", "--rules", f"{name}.yaml", str(tmp_path))
+    assert code == 2
+    assert err.startswith(message), err
+    assert "Traceback" not in err
+
+
+def test_rules_lists_every_rule_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "--packs", "core", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows
+    assert {"id", "category", "severity", "pack"} <= set(rows[0])
+    assert {r["pack"] for r in rows} == {"core"}
+
+
+def test_explain_shows_why_and_where(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "hype.superlative")
+    assert code == 0
+    for part in ("Why it matters:", "References:", "https://", "Flags:", "Passes:", "Fix: unsafe"):
+        assert part in out
+    code, _, err = run(capsys, "explain", "hype.superlativ")
+    assert code == 2 and "did you mean hype.superlative" in err
+
+
+def test_test_rules_reports_a_failing_example(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    good = tmp_path / "mine.yaml"
+    good.write_text(GOOD_RULE, encoding="utf-8")
+    code, out, _ = run(capsys, "test-rules", str(good))
+    assert code == 0 and out.strip().endswith("0 failed")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD_RULE.replace("pass: [ok]", "pass: [wow again]"), encoding="utf-8")
+    code, out, _ = run(capsys, "test-rules", str(bad))
+    assert code == 1
+    assert "hype.x: pass example 'wow again': flagged: 'wow'" in out
+
+
+def test_unknown_pack_and_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--packs", "cor", "x")
+    assert code == 2 and "unknown pack 'cor' (did you mean 'core'?)" in err
+    code, _, err = run(capsys, "check")
+    assert code == 2 and "check needs at least one PATH" in err
+
+
+def test_python_dash_m_and_version() -> None:
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("claimlint ")
+    proc = subprocess.run([sys.executable, "-m", "claimlint", "check", "--help"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "exit codes:" in proc.stdout

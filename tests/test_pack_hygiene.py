@@ -1,0 +1,51 @@
+"""Pack hygiene: the built-in packs load together and are well formed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from claimlint.findings import Applicability
+from claimlint.ruleset import CATEGORIES, DEFAULT_PACKS, available_packs, load_ruleset
+
+REQUIRED_PACKS = {"core", "us-ftc", "us-fda", "uk-cap", "au-ahpra", "ad-platforms"}
+
+
+def test_all_packs_load_together_with_unique_ids() -> None:
+    ruleset = load_ruleset(tuple(available_packs()))
+    counts = Counter(r.id for r in ruleset.rules)
+    assert [i for i, n in counts.items() if n > 1] == []
+    assert {r.category for r in ruleset.rules} <= set(CATEGORIES)
+
+
+def test_default_packs_exist() -> None:
+    assert set(DEFAULT_PACKS) <= set(available_packs())
+
+
+def test_core_covers_every_category() -> None:
+    core = load_ruleset(("core",))
+    assert {r.category for r in core.rules} == set(CATEGORIES)
+    doc_rules = [r for r in core.rules if r.level == "document"]
+    assert {r.category for r in doc_rules} == {"missing-disclosure"}
+
+
+def test_every_rule_is_cited_and_explained() -> None:
+    for rule in load_ruleset(tuple(available_packs())).rules:
+        assert rule.references, rule.id
+        assert all(ref.url.startswith(("http://", "https://")) for ref in rule.references)
+        assert len(rule.rationale) > 40, rule.id
+        assert rule.id.startswith(rule.category + ".")
+
+
+def test_fix_safety_is_consistent() -> None:
+    for rule in load_ruleset(tuple(available_packs())).rules:
+        if rule.fix is Applicability.SAFE:
+            assert all(len(c) == 1 for _, c in rule.suggest), rule.id
+        if rule.fix is not Applicability.DISPLAY_ONLY:
+            assert rule.suggest, rule.id
+
+
+def test_every_jurisdiction_pack_is_shipped_with_rules() -> None:
+    packs = available_packs()
+    assert REQUIRED_PACKS <= set(packs)
+    for name in REQUIRED_PACKS:
+        assert load_ruleset((name,) if name == "core" else ("core", name)).rules
