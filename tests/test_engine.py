@@ -181,3 +181,21 @@ def test_findings_are_sorted_and_deterministic(linter: Linter) -> None:
         first = linter.lint_paths([path]).findings
         assert list(first) == sorted(first, key=lambda f: (f.start, f.end, f.rule))
         assert first == linter.lint_paths([path]).findings
+
+
+def test_rules_needing_a_trained_pipeline_are_skipped_with_one_notice(tmp_path: Path) -> None:
+    path = tmp_path / "pos.yaml"
+    path.write_text(RULES.replace(
+        "match: {terms: [revolutionary, undeniable, breakthrough]}",
+        "match: {patterns: [[{POS: ADJ}, {LOWER: serum}]]}"), encoding="utf-8")
+    linter = Linter(Options(), load_files([("t", path)]))
+    result = linter.lint_paths([])
+    assert result.notices == ("1 rule(s) need a trained spaCy pipeline and were skipped "
+                              "(set --model or 'model:' in config): hype.t",)
+    assert "hype.t" not in rules_of(linter, "A revolutionary serum.")
+
+
+def test_a_model_that_is_not_installed_is_a_usage_error() -> None:
+    from claimlint.errors import UsageError
+    with pytest.raises(UsageError, match="spaCy model 'no_such_model' is not installed"):
+        Linter(Options(model="no_such_model"))

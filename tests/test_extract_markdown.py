@@ -114,7 +114,7 @@ def test_link_text_kept_and_url_skipped() -> None:
 
 
 def test_url_text_cannot_be_matched_as_the_next_word() -> None:
-    source = "[go](https://x.test/now \"now (now\") now\n"
+    source = '[go](https://x.test/now "now (now") now\n'
     (seg,) = extract_markdown(source)
     assert seg.text == "go now"
     start = seg.text.index("now")
@@ -134,7 +134,7 @@ def test_autolink_url_is_skipped() -> None:
 
 
 def test_image_alt_is_its_own_segment() -> None:
-    source = "Before ![a *miracle* pill](pill.png \"title\") after.\n"
+    source = 'Before ![a *miracle* pill](pill.png "title") after.\n'
     segments = extract_markdown(source)
     assert [(s.scope, s.text) for s in segments] == [
         ("paragraph", "Before after."),
@@ -238,7 +238,7 @@ def test_reference_definitions_and_empty_blocks_are_skipped() -> None:
 
 markdownish = st.lists(
     st.sampled_from(
-        list("ab cé\n\r\t*_`[]()<>!#>-+|\\&;:.1\"'=~") + ["&amp;", "\r\n", "---\n", "](", "🌿"]
+        [*"ab cé\n\r\t*_`[]()<>!#>-+|\\&;:.1\"'=~", "&amp;", "\r\n", "---\n", "](", "🌿"]
     ),
     max_size=150,
 ).map("".join)
@@ -273,7 +273,9 @@ WRAPPERS = [
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(WRAPPERS), st.sampled_from([" ", "\n", " \r\n"]))))
 def test_property_unique_words_map_to_their_own_source(parts: list[tuple[str, str]]) -> None:
-    source = "Start " + "".join(w.format(w=f"word{n}x", n=n) + sep for n, (w, sep) in enumerate(parts))
+    source = "Start " + "".join(
+        w.format(w=f"word{n}x", n=n) + sep for n, (w, sep) in enumerate(parts)
+    )
     segments = extract_markdown(source)
     assert_well_formed(source, segments)
     found = []

@@ -71,8 +71,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="print only findings and errors, no context or summary")
     _add_rule_options(check)
 
-    rules = sub.add_parser("rules", help="list loaded rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules = sub.add_parser("rules", help="list loaded rules",
+                           description="List the rules a set of packs enables. --format markdown "
+                                       "writes the rule reference (docs/rules.md).")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_rule_options(rules)
 
     explain = sub.add_parser("explain", help="show what a rule flags and why")

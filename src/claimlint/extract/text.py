@@ -9,8 +9,8 @@ from claimlint.document import Run, Segment
 
 # A lone "\r" (old Mac) is a line break too, so no "\r" ever lands in segment text.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BULLET_GLYPHS = "•·‣◦▪–—*-+"
-_LIST_MARKER = re.compile(r"(?:[•·‣◦▪–—*+\-]|\d{1,3}[.)])\s+")
+_BULLET_GLYPHS = "•·‣◦▪\u2013\u2014*-+"  # en and em dashes too
+_LIST_MARKER = re.compile("(?:[•·‣◦▪\u2013\u2014*+\\-]|\\d{1,3}[.)])\\s+")
 _FINAL_PUNCTUATION = frozenset('.!?:;,”"')
 _MAX_HEADING_WORDS = 10
 
