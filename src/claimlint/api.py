@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .config import Override
 from .document import Document
 from .engine import Engine
-from .extract import SUFFIXES, ExtractError, document_from_text, load_document
+from .discover import PathFilter, iter_files
+from .extract import ExtractError, document_from_text, load_document
 from .findings import FileError, Finding, LintResult, Severity
 from .nlp import build_pipeline
 from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", "__pycache__", ".tox",
-     ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", "dist", "build"}
-)
 BATCH_FILES = 32
 
 
@@ -32,6 +29,10 @@ class Options:
     severity: dict[str, Severity] = field(default_factory=dict)
     vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
     model: str | None = None
+    overrides: tuple[Override, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    root: Path = field(default_factory=Path.cwd)
 
 
 class Linter:
@@ -57,7 +58,11 @@ class Linter:
                 f"(set --model or 'model:' in config): {', '.join(skipped)}",
             )
         self.selected = selected
-        self.engine = Engine(runnable, self.nlp)
+        self._filter = PathFilter(opts.root, opts.include, opts.exclude)
+        for override in opts.overrides:
+            rules.check_selectors(override.select, "overrides.select")
+            rules.check_selectors(override.ignore, "overrides.ignore")
+        self.engine = Engine(runnable, self.nlp, opts.vocabulary.get("accept", ()))
 
     def lint_documents(self, documents: Sequence[Document]) -> list[Finding]:
         """Lint documents with one ``nlp.pipe`` pass over all their segments."""
@@ -66,8 +71,31 @@ class Linter:
         findings: list[Finding] = []
         for document in documents:
             parsed = [next(docs) for _ in document.segments]
-            findings.extend(f for f in self.engine.lint(document, parsed) if f.rule in self.selected)
+            findings.extend(self._policy(document.path)(self.engine.lint(document, parsed)))
         return findings
+
+    def _policy(self, path: str) -> Callable[[list[Finding]], list[Finding]]:
+        """Return the filter that applies select/ignore and per-path overrides to findings."""
+        matching = [o for o in self.options.overrides if self._filter.match(o.files, path)]
+        if not matching:
+            return lambda found: [f for f in found if f.rule in self.selected]
+        select, ignore = list(self.options.select), list(self.options.ignore)
+        severity: dict[str, Severity] = {}
+        for o in matching:
+            select, ignore = (list(o.select) or select), ignore + list(o.ignore)
+            severity.update(o.severity)
+        rules = {r.id: r for r in self.ruleset.rules}
+
+        def apply(found: list[Finding]) -> list[Finding]:
+            out = []
+            for f in found:
+                rule = rules[f.rule]
+                if not self.ruleset.is_selected(rule, select, ignore):
+                    continue
+                hits = [k for k in severity if rule.matches_selector(k)]
+                out.append(replace(f, severity=severity[max(hits, key=len)]) if hits else f)
+            return out
+        return apply
 
     def lint_text(self, text: str, path: str = "<text>", fmt: str | None = None) -> list[Finding]:
         """Lint one string as if it were the file ``path``."""
@@ -82,7 +110,7 @@ class Linter:
         errors: list[FileError] = []
         count = 0
         batch: list[Document] = []
-        for item in iter_files(paths, errors):
+        for item in iter_files(paths, errors, self._filter):
             count += 1
             try:
                 if item == "-":
@@ -98,26 +126,6 @@ class Linter:
         return LintResult(tuple(findings), tuple(errors), count, self.notices)
 
 
-def iter_files(paths: Iterable[str | Path], errors: list[FileError]) -> Iterator[str]:
-    """Yield files to lint, as given or found below given folders, in a stable order."""
-    for raw in paths:
-        item = str(raw)
-        if item == "-":
-            yield item
-            continue
-        path = Path(item)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for name in sorted(files):
-                    if Path(name).suffix.lower() in SUFFIXES:
-                        yield os.path.join(root, name)
-        elif path.exists():
-            yield item
-        else:
-            errors.append(FileError(item, f"{item}: no such file or directory"))
-
-
 def lint_text(text: str, *, path: str = "<text>", fmt: str | None = None,
               options: Options | None = None) -> list[Finding]:
     """Lint a string (``fmt``: "text" or "markdown"; default from ``path``'s suffix)."""
@@ -129,13 +137,13 @@ def lint_paths(paths: Iterable[str | Path], *, options: Options | None = None) -
     return _linter(options).lint_paths(paths)
 
 
-_CACHE: dict[Options | None, Linter] = {}
+_DEFAULT: list[Linter] = []
 
 
 def _linter(options: Options | None) -> Linter:
-    key = options if options is None or not (options.severity or options.vocabulary) else None
-    if key is None and options is not None:
+    """Reuse one default linter; build a new one for explicit options."""
+    if options is not None:
         return Linter(options)
-    if key not in _CACHE:
-        _CACHE[key] = Linter(options)
-    return _CACHE[key]
+    if not _DEFAULT:
+        _DEFAULT.append(Linter())
+    return _DEFAULT[0]

@@ -24,6 +24,7 @@ examples:
   claimlint rules --packs core,uk-cap          what a set of packs enables
   claimlint explain hype.superlative           why a rule exists, with its sources
   claimlint test-rules my-rules.yaml           run a rule file's examples after editing it
+  claimlint init && claimlint config           start a config file and show what applies
 
 exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or rule error
 """
@@ -34,6 +35,9 @@ def _csv(value: str) -> list[str]:
 
 
 def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", default=None, metavar="PATH",
+                   help="config file (default: the closest .claimlint.yaml or [tool.claimlint] "
+                        "in pyproject.toml above the working directory)")
     p.add_argument("--packs", type=_csv, default=None, metavar="P1,P2",
                    help="built-in rule packs to load (default: core,us-ftc,us-fda)")
     p.add_argument("--rules", action="append", type=Path, default=[], metavar="PATH",
@@ -55,13 +59,13 @@ def _parser() -> argparse.ArgumentParser:
                            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--select", type=_csv, action="extend", default=[], metavar="SEL",
+    check.add_argument("--select", type=_csv, action="extend", default=None, metavar="SEL",
                        help="only these rule ids, id prefixes, categories or packs")
-    check.add_argument("--ignore", type=_csv, action="extend", default=[], metavar="SEL",
+    check.add_argument("--ignore", type=_csv, action="extend", default=None, metavar="SEL",
                        help="skip these rule ids, id prefixes, categories or packs")
     check.add_argument("--severity", action="append", default=[], metavar="SEL=LEVEL",
                        help="override severity, e.g. hype=info (repeatable)")
-    check.add_argument("--fail-on", choices=FAIL_ON, default="warning",
+    check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="lowest severity that makes the exit code 1 (default: warning)")
     check.add_argument("--model", default=None,
                        help="an installed trained spaCy pipeline for rules that need syntax")
@@ -86,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
                                       "suggested wording triggers a rule. Give packs by name or "
                                       "rule files/folders; default: the default packs.")
     test.add_argument("targets", nargs="*", metavar="PACK_OR_FILE")
+
+    init = sub.add_parser("init", help="write a commented starter .claimlint.yaml")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    config = sub.add_parser("config", help="show the effective configuration and its sources")
+    config.add_argument("--config", default=None, metavar="PATH")
     return parser
 
 

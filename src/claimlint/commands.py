@@ -9,20 +9,33 @@ from pathlib import Path
 
 from . import __version__
 from .api import Linter, Options
+from .config import Config, find_config, load_config
 from .cli import EXIT_CLEAN, EXIT_FINDINGS, parse_severities, use_color
 from .errors import UsageError
 from .findings import LintResult
 from .ruleset import DEFAULT_PACKS, Rule, available_packs, load_files, load_ruleset
 
 
-def _options(args: argparse.Namespace) -> Options:
+def _config(args: argparse.Namespace) -> Config:
+    path = getattr(args, "config", None)
+    return load_config(Path(path) if path else find_config(Path.cwd()))
+
+
+def _options(args: argparse.Namespace, config: Config) -> Options:
+    """Merge the config file with command-line flags (flags win)."""
+    severity = {**config.severity, **parse_severities(getattr(args, "severity", ()))}
     return Options(
-        packs=tuple(args.packs or DEFAULT_PACKS),
-        rule_paths=tuple(args.rules),
-        select=tuple(getattr(args, "select", ())),
-        ignore=tuple(getattr(args, "ignore", ())),
-        severity=parse_severities(getattr(args, "severity", ())),
-        model=getattr(args, "model", None),
+        packs=tuple(args.packs or config.packs),
+        rule_paths=(*config.rule_paths, *args.rules),
+        select=tuple(getattr(args, "select", None) or config.select),
+        ignore=tuple(getattr(args, "ignore", None) or config.ignore),
+        severity=severity,
+        vocabulary=config.vocabulary,
+        model=getattr(args, "model", None) or config.model,
+        overrides=config.overrides,
+        include=config.include,
+        exclude=config.exclude,
+        root=config.root,
     )
 
 
@@ -30,7 +43,8 @@ def check(args: argparse.Namespace) -> int:
     """Lint paths and print a report; the exit code follows --fail-on."""
     if not args.paths:
         raise UsageError("check needs at least one PATH (a file, a folder, or - for stdin)")
-    linter = Linter(_options(args))
+    config = _config(args)
+    linter = Linter(_options(args, config))
     stdin = sys.stdin.read() if "-" in args.paths else None
     result = linter.lint_paths(args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename)
     if args.format == "json":
@@ -41,7 +55,7 @@ def check(args: argparse.Namespace) -> int:
         from .report.text import render as render_text
 
         sys.stdout.write(render_text(result, color=use_color(sys.stdout), quiet=args.quiet))
-    return exit_code(result, args.fail_on)
+    return exit_code(result, args.fail_on or config.fail_on)
 
 
 def exit_code(result: LintResult, fail_on: str) -> int:
@@ -55,7 +69,9 @@ def exit_code(result: LintResult, fail_on: str) -> int:
 
 def rules(args: argparse.Namespace) -> int:
     """List every loaded rule with id, category, severity and pack."""
-    ruleset = load_ruleset(tuple(args.packs or DEFAULT_PACKS), tuple(args.rules))
+    config = _config(args)
+    ruleset = load_ruleset(tuple(args.packs or config.packs), (*config.rule_paths, *args.rules),
+                           config.vocabulary)
     if args.format == "markdown":
         from .report.rules_md import render as render_markdown
 
@@ -154,3 +170,80 @@ def test_rules(args: argparse.Namespace) -> int:
                   f"example {result.text.strip()!r}: {result.detail}")
     print(f"{total - failures} passed, {failures} failed")
     return EXIT_FINDINGS if failures else EXIT_CLEAN
+
+
+STARTER = """\
+# claimlint configuration: the closest .claimlint.yaml (or [tool.claimlint] in
+# pyproject.toml) above the working directory applies. `claimlint config` shows
+# the effective settings and where each one came from.
+
+# Built-in rule packs: core, us-ftc, us-fda, uk-cap, au-ahpra, ad-platforms.
+packs: [core, us-ftc, us-fda]
+
+# Extra rule files or folders, relative to this file.
+# rule-paths: [house-rules/]
+
+# Rule ids, id prefixes, categories or packs to keep or drop.
+# select: [hype, safety-claim]
+# ignore: [hype.the-best]
+
+# Severity overrides: error | warning | info.
+# severity:
+#   inducement: error
+
+# Lowest severity that fails a run: error | warning | info | never.
+fail-on: warning
+
+# Gitignore-style globs, relative to this file.
+# include: ["content/**"]
+exclude: ["node_modules/", "drafts/"]
+
+# Settings for some files only.
+# overrides:
+#   - files: ["blog/**"]
+#     ignore: [testimonial]
+
+# Terms the rules should know: "treatment" adds your treatment names to the
+# efficacy rules; "accept" lists names that contain a flagged word and must
+# never be flagged (a product or clinic name).
+# vocabulary:
+#   treatment: [GlowCell serum]
+#   accept: [Miracle Mile Clinic]
+
+# An installed trained spaCy pipeline for rules that need syntax (optional).
+# model: en_core_web_sm
+
+# Require a reason in every claimlint-disable comment.
+# require-reason: true
+"""
+
+
+def init(args: argparse.Namespace) -> int:
+    """Write a commented starter .claimlint.yaml in the current folder."""
+    target = Path(".claimlint.yaml")
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} already exists (use --force to overwrite)")
+    target.write_text(STARTER, encoding="utf-8")
+    print(f"wrote {target}")
+    return EXIT_CLEAN
+
+
+def config(args: argparse.Namespace) -> int:
+    """Print the effective configuration and where each value came from."""
+    path = Path(args.config) if args.config else find_config(Path.cwd())
+    cfg = load_config(path)
+    print(f"# config file: {path or 'none (defaults)'}")
+    values = {
+        "packs": list(cfg.packs), "rule-paths": [str(p) for p in cfg.rule_paths],
+        "select": list(cfg.select), "ignore": list(cfg.ignore),
+        "severity": {k: v.value for k, v in cfg.severity.items()}, "fail-on": cfg.fail_on,
+        "include": list(cfg.include), "exclude": list(cfg.exclude),
+        "overrides": [{"files": list(o.files), "select": list(o.select),
+                       "ignore": list(o.ignore)} for o in cfg.overrides],
+        "vocabulary": {k: list(v) for k, v in cfg.vocabulary.items()},
+        "model": cfg.model, "require-reason": cfg.require_reason,
+    }
+    for key, value in values.items():
+        print(f"{key}: {json.dumps(value)}  # {cfg.sources.get(key, 'default')}")
+    return EXIT_CLEAN
+

@@ -11,7 +11,7 @@ from .citations import has_citation
 from .context import is_hedged, is_negated, is_question, is_reported
 from .document import Document, Segment
 from .findings import Applicability, Finding, Fix
-from .match import CompiledRules, Hits, lemma_key
+from .match import ACCEPT, CompiledRules, Hits, lemma_key
 from .ruleset import Rule
 from .suggest import render
 
@@ -40,10 +40,10 @@ class _Segment:
 class Engine:
     """Compiled rules plus the pipeline they run on; reusable across documents."""
 
-    def __init__(self, rules: Sequence[Rule], nlp: Language):
+    def __init__(self, rules: Sequence[Rule], nlp: Language, accept: Sequence[str] = ()):
         self.rules = tuple(rules)
         self.nlp = nlp
-        self.compiled = CompiledRules(self.rules, nlp)
+        self.compiled = CompiledRules(self.rules, nlp, tuple(accept))
         self._suggest_keys = [
             {lemma_key(nlp, key): values for key, values in rule.suggest} for rule in self.rules
         ]
@@ -76,7 +76,10 @@ class Engine:
     def _sentence_findings(
         self, index: int, rule: Rule, seg: _Segment, document: Document
     ) -> Iterable[Finding]:
+        accepted = seg.hits.get(ACCEPT, ())
         for start, end in seg.hits.get((index, "match"), ()):
+            if any(s < end and e > start for s, e in accepted):
+                continue
             sent = seg.sentence_at(start)
             span = seg.doc.char_span(start, end, alignment_mode="expand")
             if span is None or not len(span):

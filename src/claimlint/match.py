@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 # Slots are the places a rule can name matchers; each (rule, slot) is one key.
 SLOTS = ("match", "when.sentence", "when.document", "unless.phrases", "unless.sentence", "required")
 Hits = dict[tuple[int, str], list[tuple[int, int]]]
+# Accepted terms (the config's vocabulary "accept": product names that contain a
+# flagged word) cancel any match they overlap.
+ACCEPT = (-1, "accept")
 
 
 def term_variants(term: str) -> Iterator[str]:
@@ -39,6 +42,7 @@ class CompiledRules:
 
     rules: tuple[Rule, ...]
     nlp: Language
+    accept: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
@@ -50,6 +54,8 @@ class CompiledRules:
         for index, rule in enumerate(self.rules):
             for slot, matchers in _slots(rule):
                 self._add(index, slot, matchers)
+        if self.accept:
+            self._add(ACCEPT[0], ACCEPT[1], Matchers(terms=self.accept))
 
     def _add(self, index: int, slot: str, matchers: Matchers) -> None:
         key = (index, slot)

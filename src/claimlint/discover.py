@@ -1,0 +1,72 @@
+"""Find the files to lint: folders walked in a stable order, include/exclude globs."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pathspec
+
+from .extract import SUFFIXES
+from .findings import FileError
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "env", "__pycache__", ".tox",
+     ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"}
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+class PathFilter:
+    """Gitignore-style globs, relative to the config's folder."""
+
+    def __init__(self, root: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()):
+        self.root = root.resolve()
+        self.include, self.exclude = tuple(include), tuple(exclude)
+
+    def relative(self, path: str) -> str:
+        """Return ``path`` relative to the root, with forward slashes."""
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def match(self, patterns: Sequence[str], path: str) -> bool:
+        """True when any pattern matches the path."""
+        return bool(patterns) and _spec(tuple(patterns)).match_file(self.relative(path))
+
+    def wanted(self, path: str) -> bool:
+        """True unless an exclude glob matches or include globs exist and none matches."""
+        if self.match(self.exclude, path):
+            return False
+        return not self.include or self.match(self.include, path)
+
+
+def iter_files(paths: Iterable[str | Path], errors: list[FileError],
+               where: PathFilter | None = None) -> Iterator[str]:
+    """Yield files to lint, as given or found below given folders, in a stable order."""
+    where = where or PathFilter(Path.cwd())
+    for raw in paths:
+        item = str(raw)
+        path = Path(item)
+        if item == "-":
+            yield item
+        elif path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                                 and not where.match(where.exclude, os.path.join(root, d) + "/"))
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if Path(name).suffix.lower() in SUFFIXES and where.wanted(full):
+                        yield full
+        elif path.exists():
+            if where.wanted(item):
+                yield item
+        else:
+            errors.append(FileError(item, f"{item}: no such file or directory"))
