@@ -203,3 +203,22 @@ def test_python_dash_m_and_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "claimlint", "check", "--help"],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "exit codes:" in proc.stdout
+
+
+@pytest.mark.parametrize("fmt,start", [("sarif", '{\n  "$schema"'), ("github", "::"),
+                                       ("junit", "<?xml")])
+def test_ci_formats_through_the_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                    fmt: str, start: str) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("A revolutionary serum.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", fmt, "--select", "hype", str(page))
+    assert code == 1 and out.startswith(start)
+    if fmt == "sarif":
+        import jsonschema
+        schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(json.loads(out))
+        run_ = json.loads(out)["runs"][0]
+        rule_ids = [r["id"] for r in run_["tool"]["driver"]["rules"]]
+        assert rule_ids and all(i.startswith("hype.") for i in rule_ids)
+        assert [rule_ids[r["ruleIndex"]] for r in run_["results"]] == [
+            r["ruleId"] for r in run_["results"]] != []

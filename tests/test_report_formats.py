@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from claimlint import Linter
 from claimlint.findings import (
     Applicability,
     FileError,
@@ -344,7 +345,7 @@ def test_junit_clean_run() -> None:
 # --- End to end with the built-in packs ------------------------------------------------
 
 
-def test_real_findings_render_in_every_format(linter: Any) -> None:
+def test_real_findings_render_in_every_format(linter: Linter) -> None:
     source = ("# Exosomes\n\nOur revolutionary exosome therapy is a miracle cure for alopecia. "
               "Studies show it is 100% safe, with no side effects.\n")
     result = LintResult(tuple(linter.lint_text(source, "site/page.md")), files=1)

@@ -37,7 +37,8 @@ _UP = "".join(
     for c in map(chr, [*range(0x41, 0x530), *range(0x1E00, 0x1F00)])
     if c.isupper() and c.isalpha()
 )
-_LETTERS = r"[^\W\d_]+"
+# Superscript digits are \w but not \d in Python; keep them out of names.
+_LETTERS = r"[^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+"
 _PARTICLE = r"(?i:van|von|der|den|de|del|della|di|da|du|dos|das|le|la|al|el|ter|ten)"
 # Capitalised words that precede a year in marketing copy without being an
 # author: "(Summer 2021)", "(Est. 2019)", "Voted Best (2021)".
@@ -50,17 +51,17 @@ _NOT_AUTHOR = (
     "Volume|Issue|Best|Top|Award|Awards|Winner|Voted|Rated|Ranked|Sale|Offer"
 )
 _SURNAME = (
-    rf"(?:{_PARTICLE}\s+)*(?!(?:{_NOT_AUTHOR})\b)"
-    rf"[{_UP}](?:['’][{_UP}])?{_LETTERS}(?:-[{_UP}]?{_LETTERS})*"
+    rf"(?:{_PARTICLE}\s+){{0,3}}(?!(?:{_NOT_AUTHOR})\b)"
+    rf"[{_UP}](?:['\u2019][{_UP}])?{_LETTERS}(?:-[{_UP}]?{_LETTERS}){{0,3}}"
 )
 _AUTHORS = (
-    rf"{_SURNAME}(?:\s*,\s*{_SURNAME})*"
+    rf"{_SURNAME}(?:\s*,\s*{_SURNAME}){{0,7}}"
     rf"(?:,?\s+(?:and|&)\s+{_SURNAME}|\s*&\s*{_SURNAME})?"
 )
 _ET_AL = r",?\s+et\s+al\.?"
 _YEAR = r"(?:(?:1[89]|20)\d{2}[a-z]?(?!\d)|n\.d\.|in\s+press)"
-_YEARS = rf"{_YEAR}(?:,\s*(?:{_YEAR}|[a-z]\b))*"
-_PAGES = r"(?:,\s*pp?\.\s*\d+(?:[-–]\d+)?)?"
+_YEARS = rf"{_YEAR}(?:,\s*(?:{_YEAR}|[a-z]\b)){{0,5}}"
+_PAGES = r"(?:,\s*pp?\.\s*\d+(?:[-\u2013]\d+)?)?"
 _ITEM = (
     r"(?:(?:e\.g\.|i\.e\.|see(?:\s+also)?|cf\.)[,\s]\s*)?"
     rf"{_AUTHORS}(?:{_ET_AL})?(?:,\s*|\s+){_YEARS}{_PAGES}"
@@ -72,74 +73,77 @@ _VERBS = (
     "observed|noted|notes|concluded|suggested|suggests|described|measured|"
     "examined|investigated|studied|compared|confirmed|evaluated|assessed"
 )
-_JWORD = r"[A-Z][\w&]*\.?"
-_JOURNAL = rf"\b{_JWORD}(?:\s+(?:(?:of|and|the|in|for|&)\s+)?{_JWORD})*"
+# NLM abbreviations carry no inner periods ("J Invest Dermatol"), so a period
+# ends the name and the authors and title before it are left out of the span.
+_JWORD = r"[A-Z][\w&]*"
+_JOURNAL = rf"\b{_JWORD}(?:\s+(?:(?:of|and|the|in|for|&)\s+)?{_JWORD}){{0,9}}"
 _SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 # Footnote markers follow a word or punctuation, but not a unit or a
 # one-letter variable: "2 m²", "cm³" and "x^2" are powers, not notes.
 _AFTER_WORD = (
-    r"(?<=[^\W\d_]|[.,;:!?)\]\"'’”%])"
+    r"(?<=[^\W\d_]|[.,;:!?)\]\"'\u2019\u201d%])"
     r"(?<!\b[^\W\d_])(?<!\b(?:cm|mm|km|dm|nm|µm|μm|ft|in))"
 )
 
-_PATTERNS: tuple[tuple[CitationKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))
-    for kind, pattern in (
-        (
-            "doi",
-            r"(?:(?i:\bdoi):\s*|https?://(?:dx\.)?doi\.org/|(?<![\w.]))"
-            r"10\.\d{4,9}/[^\s\"<>.,;:!?'’”)\]][^\s\"<>]*",
-        ),
-        ("pmcid", r"\b(?:PMCID:?\s*)?PMC\d{4,9}\b"),
-        ("pmid", r"(?i:\bPMID)\s*:?\s*\d{1,8}\b"),
-        (
-            "arxiv",
-            r"(?i:\barXiv):\s*(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
-            r"(?:v\d+)?\b",
-        ),
-        (
-            "isbn",
-            r"(?i:\bISBN)(?:-1[03])?:?\s*(?:(?:\d[- ]?){12}\d|(?:\d[- ]?){9}[\dX])\b",
-        ),
-        ("trial", r"\bNCT\d{8}\b"),
-        ("url", r"(?:\bhttps?://|\bwww\.)[\w-]+(?:\.[\w-]+)+(?:[/?#:][^\s<>\"]*)?"),
-        (
-            "journal-ref",
-            rf"{_JOURNAL}\.?\s+(?:19|20)\d{{2}}(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?"
-            r";\s*\d{1,4}(?:\s*\([\w -]+\))?:\s*[eE]?\d+(?:[-–][eE]?\d+)?"
-            rf"|{_JOURNAL},\s+\d{{1,4}}\(\d{{1,4}}\),\s+[eE]?\d+(?:[-–][eE]?\d+)?",
-        ),
-        (
-            "author-year",
-            rf"\({_ITEM}(?:\s*;\s*{_ITEM})*\)"
-            rf"|\b{_SURNAME}(?:\s*,\s*{_SURNAME})*{_ET_AL}(?:,\s*|\s+)"
-            rf"(?:\({_YEARS}\)|{_YEARS})"
-            rf"|(?<=[Aa]ccording to ){_AUTHORS}\s+\({_YEARS}\)"
-            rf"|\b{_AUTHORS}\s+\({_YEARS}\)(?=,?\s+(?:{_VERBS})\b)",
-        ),
-        ("numbered", r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\](?![(:])"),
-        (
-            "footnote",
-            rf"\[\^[\w-]+\](?!:)|{_AFTER_WORD}(?:[{_SUPERSCRIPT}]+"
-            rf"(?:[,⁻–-][{_SUPERSCRIPT}]+)*|\^\d{{1,3}}\b)",
-        ),
-    )
+_SOURCES: tuple[tuple[CitationKind, str], ...] = (
+    (
+        "doi",
+        r"(?:(?i:\bdoi):\s*|https?://(?:dx\.)?doi\.org/|(?<![\w.]))"
+        r"10\.\d{4,9}/[^\s\"<>.,;:!?'\u2019\u201d)\]][^\s\"<>]*",
+    ),
+    ("pmcid", r"\b(?:PMCID:?\s*)?PMC\d{4,9}\b"),
+    ("pmid", r"(?i:\bPMID)\s*:?\s*\d{1,8}\b"),
+    (
+        "arxiv",
+        r"(?i:\barXiv):\s*(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})"
+        r"(?:v\d+)?\b",
+    ),
+    (
+        "isbn",
+        r"(?i:\bISBN)(?:-1[03])?:?\s*(?:(?:\d[- ]?){12}\d|(?:\d[- ]?){9}[\dX])\b",
+    ),
+    ("trial", r"\bNCT\d{8}\b"),
+    ("url", r"(?:\bhttps?://|\bwww\.)[\w-]+(?:\.[\w-]+)+(?:[/?#:][^\s<>\"]*)?"),
+    (
+        "journal-ref",
+        rf"{_JOURNAL}\.?\s+(?:19|20)\d{{2}}(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?"
+        r";\s*\d{1,4}(?:\s*\([\w -]+\))?:\s*[eE]?\d+(?:[-\u2013][eE]?\d+)?"
+        rf"|{_JOURNAL},\s+\d{{1,4}}\(\d{{1,4}}\),\s+[eE]?\d+(?:[-\u2013][eE]?\d+)?",
+    ),
+    (
+        "author-year",
+        rf"\({_ITEM}(?:\s*;\s*{_ITEM}){{0,9}}\)"
+        rf"|\b{_SURNAME}(?:\s*,\s*{_SURNAME}){{0,7}}{_ET_AL}(?:,\s*|\s+)"
+        rf"(?:\({_YEARS}\)|{_YEARS})"
+        rf"|(?<=[Aa]ccording to ){_AUTHORS}\s+\({_YEARS}\)"
+        rf"|\b{_AUTHORS}\s+\({_YEARS}\)(?=,?\s+(?:{_VERBS})\b)",
+    ),
+    ("numbered", r"\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3}){0,19}\](?![(:])"),
+    (
+        "footnote",
+        rf"\[\^[\w-]+\](?!:)|{_AFTER_WORD}(?:[{_SUPERSCRIPT}]+"
+        rf"(?:[,⁻\u2013-][{_SUPERSCRIPT}]+){{0,5}}|\^\d{{1,3}}\b)",
+    ),
 )
+_PATTERNS = tuple((kind, re.compile(source)) for kind, source in _SOURCES)
 # Kinds whose pattern may swallow the sentence's closing punctuation.
 _TRIMMED = frozenset({"url", "doi"})
-_TRAILING = ".,;:!?'\"’”"
+_TRAILING = ".,;:!?'\"\u2019\u201d"
 _PAIRS = {")": "(", "]": "["}
 
 
 def _trim(text: str, start: int, end: int) -> int:
     """Return end without trailing punctuation or unbalanced closing brackets."""
+    unbalanced = {
+        close: text.count(close, start, end) - text.count(open_, start, end)
+        for close, open_ in _PAIRS.items()
+    }
     while end > start:
         last = text[end - 1]
         if last in _TRAILING:
             end -= 1
-        elif last in _PAIRS and text.count(_PAIRS[last], start, end) < text.count(
-            last, start, end
-        ):
+        elif unbalanced.get(last, 0) > 0:
+            unbalanced[last] -= 1
             end -= 1
         else:
             break

@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                            description="Lint Markdown and plain-text files for risky claims.",
                            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"),
+                       default="text", help="report format (default: text)")
     check.add_argument("--select", type=_csv, action="extend", default=None, metavar="SEL",
                        help="only these rule ids, id prefixes, categories or packs")
     check.add_argument("--ignore", type=_csv, action="extend", default=None, metavar="SEL",
@@ -71,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="an installed trained spaCy pipeline for rules that need syntax")
     check.add_argument("--stdin-filename", default="<stdin>", metavar="NAME",
                        help="file name to report (and choose the format) for stdin")
+    check.add_argument("--fix", action="store_true",
+                       help="apply safe fixes in place (meaning-preserving rewordings)")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, also apply unsafe fixes (they change a claim)")
+    check.add_argument("--diff", action="store_true",
+                       help="print the fixes as a unified diff instead of writing them")
     check.add_argument("-q", "--quiet", action="store_true",
                        help="print only findings and errors, no context or summary")
     _add_rule_options(check)

@@ -12,7 +12,7 @@ from .api import Linter, Options
 from .config import Config, find_config, load_config
 from .cli import EXIT_CLEAN, EXIT_FINDINGS, parse_severities, use_color
 from .errors import UsageError
-from .findings import LintResult
+from .findings import Finding, LintResult
 from .ruleset import DEFAULT_PACKS, Rule, available_packs, load_files, load_ruleset
 
 
@@ -47,15 +47,71 @@ def check(args: argparse.Namespace) -> int:
     linter = Linter(_options(args, config))
     stdin = sys.stdin.read() if "-" in args.paths else None
     result = linter.lint_paths(args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename)
-    if args.format == "json":
-        from .report.json import render as render_json
-
-        sys.stdout.write(render_json(result, __version__))
-    else:
-        from .report.text import render as render_text
-
-        sys.stdout.write(render_text(result, color=use_color(sys.stdout), quiet=args.quiet))
+    if args.diff:
+        diffs = _fix(linter, result, args.unsafe_fixes, write=False)
+        sys.stdout.write("".join(diffs))
+        return EXIT_FINDINGS if diffs else EXIT_CLEAN
+    if args.fix:
+        fixed = _fix(linter, result, args.unsafe_fixes, write=True)
+        if fixed:
+            print(f"claimlint: fixed {len(fixed)} file(s)", file=sys.stderr)
+            result = linter.lint_paths(args.paths, stdin_text=stdin,
+                                       stdin_filename=args.stdin_filename)
+    sys.stdout.write(_report(args.format, result, linter, args.quiet))
     return exit_code(result, args.fail_on or config.fail_on)
+
+
+def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool) -> str:
+    """Render the run in the chosen format (reporters import lazily: startup stays fast)."""
+    if fmt == "json":
+        from .report import json as reporter
+
+        return reporter.render(result, __version__)
+    if fmt == "sarif":
+        from .report import sarif
+
+        selected = [r for r in linter.ruleset.rules if r.id in linter.selected]
+        return sarif.render(result, selected, __version__)
+    if fmt == "github":
+        from .report import github
+
+        return github.render(result)
+    if fmt == "junit":
+        from .report import junit
+
+        return junit.render(result)
+    from .report import text
+
+    return text.render(result, color=use_color(sys.stdout), quiet=quiet)
+
+
+def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool) -> list[str]:
+    """Apply (or, without ``write``, diff) fixes file by file until none is left."""
+    from .fix import apply_edits, edits_for, read_source, unified_diff, write_atomically
+
+    by_path: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        by_path.setdefault(f.path, []).append(f)
+    out = []
+    for path, findings in by_path.items():
+        if path == "-" or not Path(path).is_file():
+            continue
+        original, bom = read_source(Path(path))
+        text = original
+        for _ in range(5):  # edits that overlapped an applied one get their turn next round
+            edits = edits_for(findings, unsafe)
+            if not edits:
+                break
+            text = apply_edits(text, edits)
+            findings = linter.lint_text(text, path)
+        if text == original:
+            continue
+        if write:
+            write_atomically(Path(path), text, bom)
+            out.append(path)
+        else:
+            out.append(unified_diff(path, original, text))
+    return out
 
 
 def exit_code(result: LintResult, fail_on: str) -> int:

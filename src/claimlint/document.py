@@ -88,6 +88,12 @@ class Segment:
             return run.src_start + inside + 1
         return run.src_start + run.src_len
 
+    def is_verbatim(self, start: int, end: int) -> bool:
+        """True when the span is one unbroken copy of source text (safe to edit in place)."""
+        run = self._run_at(start)
+        return (run.seg_len == run.src_len and run.seg_start <= start
+                and end <= run.seg_start + run.seg_len)
+
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a segment span to the source span it came from."""
         s = self.source_start(start)

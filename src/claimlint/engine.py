@@ -132,7 +132,8 @@ class Engine:
         line, col = document.line_col(src_start)
         end_line, end_col = document.line_col(src_end)
         fix = None
-        if replacements and rule.fix is not Applicability.DISPLAY_ONLY:
+        editable = seg.segment.is_verbatim(start, end)  # never rewrite across markup
+        if replacements and editable and rule.fix is not Applicability.DISPLAY_ONLY:
             fix = Fix(replacements[0], rule.fix)
         severity = rule.hedged_severity if hedged and rule.hedged_severity else rule.severity
         return Finding(

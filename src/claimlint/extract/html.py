@@ -1,0 +1,366 @@
+"""HTML extractor: visible text and a few attributes, with offsets recorded while tokenizing.
+
+Parser choice: selectolax (lexbor) builds a proper HTML5 tree, but its nodes carry no
+source positions, so offsets would have to be re-found by searching the text (style.md,
+principle 7). We use the stdlib ``html.parser`` tokenizer instead: the start of every
+token comes from ``getpos()`` as it is parsed, and a stack of open elements (a list, never
+recursion) applies the HTML5 tree rules that matter here: void elements, implied end tags
+(``<p>``, ``<li>``, ``<dt>``/``<dd>``, ``<td>``/``<th>``, ``<tr>``), an end tag closing the
+open elements above its match, stray end tags ignored, ``/>`` honoured only in SVG/MathML.
+
+``html.parser`` is fed a same-length working copy, so positions stay exact while it stays
+linear and closer to HTML5:
+- every ``&`` is masked: it reports plain data and we decode references ourselves (its
+  own reference handling can turn the rest of a page into text after some malformed ones);
+- the text after the last ``>`` is cut at the first ``<`` opening a tag, comment or
+  declaration that can never end (HTML5 drops it; html.parser would rescan it quadratically);
+- an unterminated ``<!--`` runs to the end of the file; other ``<!...>`` are bogus comments.
+
+Text: references decode to atomic runs (html.unescape). One that decodes to whitespace
+(``&nbsp;``, ``&#10;``) becomes a plain space U+0020 so phrase rules match across it.
+Whitespace collapses to one space: a source " " is kept as a verbatim run; any other
+whitespace (newline, tab, CR, literal U+00A0) becomes a synthetic space with no run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+from claimlint.document import Run, Segment
+
+
+def _names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_VOID = _names("area base br col embed hr img input keygen link meta param source track wbr "
+               "basefont bgsound frame")
+# Never rendered as prose: code, scripts, embedded documents, form input, media fallbacks.
+_SKIP = _names("script style noscript template svg math code pre kbd samp textarea iframe "
+               "object canvas audio video xmp plaintext noembed noframes")
+_BLOCK = _names(
+    "html head body title p div li h1 h2 h3 h4 h5 h6 td th tr table thead tbody tfoot caption "
+    "colgroup section article header footer nav aside main blockquote ul ol dl dt dd menu dir "
+    "figure figcaption form fieldset legend hr address details summary center hgroup dialog "
+    "search pre listing xmp plaintext"
+)
+# Innermost container wins, as in the markdown extractor; other elements inherit the scope.
+_CONTAINER = {
+    "title": "title", "blockquote": "quote",
+    **{f"h{n}": "heading" for n in range(1, 7)},
+    **dict.fromkeys(("ul", "ol", "dl", "li", "dt", "dd", "menu", "dir"), "list"),
+    **dict.fromkeys(("table", "caption", "tr", "td", "th"), "table"),
+}
+_LINKS, _FOREIGN = _names("a button"), _names("svg math")
+_META = {"description": "description", "og:description": "description",
+         "twitter:description": "description", "og:title": "title", "twitter:title": "title"}
+_SHIELDS = _names("applet caption html table td th marquee object template svg math")
+_TABLE = _names("table template")
+# HTML5 implied end tags: (elements, start tags that close them, elements that shield them).
+_IMPLIED = (
+    (_names("p"), _BLOCK - _names("html head body title td th tr thead tbody tfoot caption "
+                                  "colgroup legend"), _SHIELDS | {"button"}),
+    (_names("li"), _names("li"), _SHIELDS | {"ul", "ol"}),
+    (_names("dt dd"), _names("dt dd"), _SHIELDS | {"dl"}),
+    (_names("td th"), _names("td th tr tbody thead tfoot"), _TABLE),
+    (_names("tr"), _names("tr tbody thead tfoot"), _TABLE),
+)
+
+# Whitespace | a character reference (names limited to what HTML5 can match) | words | "&".
+_TOKEN = re.compile(
+    r"(\s+)|(&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z0-9]{1,32};?))|[^\s&]+(?: [^\s&]+)*|&"
+)
+_WORD = re.compile(r"[^\W_]")
+_UNTERMINATED = re.compile(r"<[a-zA-Z!/?]")
+_COMMENT_END = re.compile(r"--!?>")
+# Copies of html.parser's own tag-name and attribute patterns, to find value offsets.
+_TAG_NAME = re.compile(r"([a-zA-Z][^\t\n\r\f />\x00]*)(?:\s|/(?!>))*")
+_ATTR = re.compile(
+    r"((?<=['\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*))?(?:\s|/(?!>))*"
+)
+
+
+def _decode(raw: str) -> str | None:
+    """Decoded text of a character reference; None when it decodes to whitespace."""
+    text = html.unescape(raw)
+    if text.isspace():
+        return None
+    if text and (len(text) == len(raw) or text[0].isspace() or text[-1].isspace()):
+        return raw  # cannot be an atomic run with trimmed edges; keep the source form
+    return text
+
+
+class _Builder:
+    """Accumulates the text and runs of one segment."""
+
+    def __init__(self, source: str, scope: str) -> None:
+        self.source, self.scope = source, scope
+        self.parts: list[str] = []
+        self.runs: list[Run] = []
+        self.size = 0
+        self.space: tuple[int, int] | None = None  # pending space: (src, len); len 0 = synthetic
+        self.plain = False  # saw a word outside any link
+        self.link: int | None = None  # id of the open link element, if any
+        self.link_start = 0
+        self.links: list[tuple[int, int]] = []
+
+    def feed(self, start: int, end: int) -> None:
+        src = self.source
+        for m in _TOKEN.finditer(src, start, end):
+            s, e = m.span()
+            if m.lastindex == 1:
+                k = src.find(" ", s, e)
+                self.pend(k, 1 if k >= 0 else 0)
+            elif m.lastindex == 2:
+                text = _decode(m.group())
+                if text is None:
+                    self.pend(s, e - s)
+                elif text:
+                    self._put(text, s, e - s)
+            else:
+                self._put(m.group(), s, e - s)
+
+    def pend(self, src: int, length: int) -> None:
+        if self.space is None or (length and not self.space[1]):
+            self.space = (src, length)
+
+    def _put(self, text: str, src: int, length: int) -> None:
+        if self.space is not None and self.size:
+            if self.space[1]:
+                self._run(self.space[0], self.space[1], 1)
+            self.parts.append(" ")
+            self.size += 1
+        self.space = None
+        if not self.plain and self.link is None and _WORD.search(text):
+            self.plain = True
+        self._run(src, length, len(text))
+        self.parts.append(text)
+        self.size += len(text)
+
+    def _run(self, src: int, length: int, seg_len: int) -> None:
+        last = self.runs[-1] if self.runs else None
+        if (last and length == seg_len and last.seg_len == last.src_len
+                and last.src_start + last.src_len == src
+                and last.seg_start + last.seg_len == self.size):
+            self.runs[-1] = Run(last.seg_start, last.seg_len + length, last.src_start,
+                                last.src_len + length)
+        else:
+            self.runs.append(Run(self.size, seg_len, src, length))
+
+    def open_link(self, ident: int) -> None:
+        if self.link is None:
+            self.link, self.link_start = ident, self.size
+
+    def close_link(self, ident: int) -> None:
+        if self.link == ident:
+            self.links.append((self.link_start, self.size))
+            self.link = None
+
+    def build(self) -> list[Segment]:
+        """Trimmed segments: the whole block, or each link when the block is only links."""
+        if not self.size:
+            return []
+        if self.link is not None:
+            self.close_link(self.link)
+        text = "".join(self.parts)
+        if self.links and not self.plain and self.scope not in ("heading", "title"):
+            spans, scope = self.links, "link"
+        else:
+            spans, scope = [(0, len(text))], self.scope
+        keys = [r.seg_start for r in self.runs]
+        out = (_cut(text, self.runs, keys, lo, hi, scope) for lo, hi in spans)
+        return [seg for seg in out if seg is not None]
+
+
+def _cut(text: str, runs: list[Run], keys: list[int], lo: int, hi: int,
+         scope: str) -> Segment | None:
+    piece = text[lo:hi]
+    kept = piece.strip()
+    if not kept:
+        return None
+    lo += len(piece) - len(piece.lstrip())
+    hi = lo + len(kept)
+    out: list[Run] = []
+    for i in range(max(bisect.bisect_right(keys, lo) - 1, 0), len(runs)):
+        run = runs[i]
+        if run.seg_start >= hi:
+            break
+        s, e = max(run.seg_start, lo), min(run.seg_start + run.seg_len, hi)
+        if s >= e:
+            continue
+        if run.seg_len == run.src_len:
+            out.append(Run(s - lo, e - s, run.src_start + s - run.seg_start, e - s))
+        elif e - s != run.src_len:
+            out.append(Run(s - lo, e - s, run.src_start, run.src_len))
+    return Segment(kept, scope, tuple(out)) if out else None
+
+
+class _Open(NamedTuple):
+    tag: str
+    scope: str
+    skip: bool
+    link: bool
+    foreign: bool
+    ident: int
+    opens: tuple[int | None, ...]  # stack index of the open element each _IMPLIED rule closes
+
+
+class _Parser(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", source))]
+        self.stack = [_Open("", "paragraph", False, False, False, 0, (None,) * len(_IMPLIED))]
+        self.counts: dict[str, int] = {}
+        self.serial = 0
+        self.out: list[Segment] = []
+        self.block = _Builder(source, "paragraph")
+
+    def _pos(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        raw = self.rawdata
+        for empty in ("<!-->", "<!--->"):
+            if raw.startswith(empty, i):
+                return i + len(empty)
+        m = _COMMENT_END.search(raw, i + 4)
+        return m.end() if m else len(raw)
+
+    def parse_html_declaration(self, i: int) -> int:
+        if self.rawdata.startswith("<!--", i):
+            return self.parse_comment(i)
+        end = self.rawdata.find(">", i + 2)  # doctype, <![CDATA[...]]>, bogus comments
+        return end + 1 if end >= 0 else len(self.rawdata)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.stack[-1].foreign:
+            for rule, (_, closers, _) in enumerate(_IMPLIED):
+                index = self.stack[-1].opens[rule]
+                if tag in closers and index is not None:
+                    self._pop_to(index)
+        top = self.stack[-1]
+        skip = top.skip or tag in _SKIP or any(
+            k == "hidden" or (k == "aria-hidden" and (v or "").strip().lower() == "true")
+            for k, v in attrs
+        )
+        if not skip and tag in ("br", "img"):
+            self.block.pend(-1, 0)
+        if not skip and tag in ("img", "meta"):
+            self._attributes(tag, attrs)
+        if tag in _VOID:
+            if tag in _BLOCK:
+                self._boundary()
+            return
+        self.serial += 1
+        opens = tuple(
+            len(self.stack) if tag in elements else None if tag in shields else index
+            for (elements, _, shields), index in zip(_IMPLIED, top.opens, strict=True)
+        )
+        link = top.link or tag in _LINKS
+        self.stack.append(_Open(tag, _CONTAINER.get(tag, top.scope), skip, link,
+                                top.foreign or tag in _FOREIGN, self.serial, opens))
+        self.counts[tag] = self.counts.get(tag, 0) + 1
+        if tag in _BLOCK:
+            self._boundary()
+        elif skip and not top.skip:
+            self.block.pend(-1, 0)  # skipped inline content still separates words
+        elif link and not top.link and not skip:
+            self.block.open_link(self.serial)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        depth = len(self.stack)
+        self.handle_starttag(tag, attrs)
+        if len(self.stack) > depth and self.stack[-1].foreign:
+            self.handle_endtag(tag)  # "/>" closes an element only in SVG and MathML
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "br":
+            self.handle_starttag("br", [])  # HTML5 reads </br> as <br>
+        elif self.counts.get(tag):
+            index = len(self.stack) - 1
+            while self.stack[index].tag != tag:
+                index -= 1
+            self._pop_to(index)
+        elif tag == "p":
+            self._boundary()  # HTML5 reads a stray </p> as an empty paragraph
+
+    def handle_data(self, data: str) -> None:
+        if not self.stack[-1].skip:
+            start = self._pos()
+            self.block.feed(start, start + len(data))
+
+    def _pop_to(self, depth: int) -> None:
+        block = False
+        while len(self.stack) > depth:
+            entry = self.stack.pop()
+            self.counts[entry.tag] -= 1
+            parent = self.stack[-1]
+            block = block or entry.tag in _BLOCK
+            if entry.skip and not parent.skip:
+                self.block.pend(-1, 0)
+            if entry.link and not parent.link:
+                self.block.close_link(entry.ident)
+        if block:
+            self._boundary()
+
+    def _boundary(self) -> None:
+        self.out.extend(self.block.build())
+        self.block = _Builder(self.source, self.stack[-1].scope)
+
+    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Emit img alt/title and meta description/title content as their own segments."""
+        if tag == "img":
+            wanted = {"alt": "alt", "title": "alt"}
+        else:
+            values: dict[str, str] = {}
+            for name, value in attrs:
+                values.setdefault(name, (value or "").strip().lower())
+            scope = _META.get(values.get("name", "")) or _META.get(values.get("property", ""))
+            if scope is None:
+                return
+            wanted = {"content": scope}
+        start = self._pos()
+        for name, (s, e) in _attribute_values(self.source, start,
+                                              start + len(self.get_starttag_text() or "")):
+            if name in wanted:
+                builder = _Builder(self.source, wanted[name])
+                builder.feed(s, e)
+                self.out.extend(builder.build())
+
+    def finish(self) -> tuple[Segment, ...]:
+        self.close()
+        self._boundary()
+        return tuple(sorted(self.out, key=lambda seg: seg.runs[0].src_start))
+
+
+def _attribute_values(source: str, start: int, end: int) -> list[tuple[str, tuple[int, int]]]:
+    """(name, value range) of each attribute of the start tag source[start:end]; first wins."""
+    m = _TAG_NAME.match(source, start + 1, end)
+    pos = m.end() if m else end
+    seen: set[str] = set()
+    found = []
+    while pos < end and (a := _ATTR.match(source, pos, end)) and a.end() > pos:
+        name = a.group(1).lower()
+        if name not in seen and a.group(3) is not None:
+            s, e = a.span(3)
+            if e - s >= 2 and source[s] in "'\"" and source[e - 1] == source[s]:
+                s, e = s + 1, e - 1
+            found.append((name, (s, e)))
+        seen.add(name)
+        pos = a.end()
+    return found
+
+
+def extract_html(text: str) -> tuple[Segment, ...]:
+    """Extract the visible text and the alt/meta attributes of an HTML page."""
+    work = text.replace("&", "\x01")
+    tail = _UNTERMINATED.search(work, work.rfind(">") + 1)
+    parser = _Parser(text)
+    parser.feed(work[: tail.start()] if tail else work)
+    return parser.finish()
