@@ -186,23 +186,24 @@ NEGATIVE = [
     ("markdown-checkbox", "- [ ] Book consult\n- [x] Pay deposit"),
     ("markdown-link-number", "See step [1](#step-1)."),
     ("copyright", "© 2021 Glow Clinic. Copyright 2021."),
+    ("institution-year", "Exosomes regrow hair (Harvard, 2021)."),
+    ("acronym-year", "Exosomes regrow hair (UCLA, 2021)."),
+    ("research-shows", "Research (2021) shows exosomes regrow hair."),
     ("hours", "Mon\u2013Fri 9:00\u201317:00, Suite 200."),
 ]
 
 
-def _ids(cases: list[tuple[str, ...]]) -> list[str]:
-    return [case[0] for case in cases]
-
-
-@pytest.mark.parametrize(("name", "text", "kind", "cited"), POSITIVE, ids=_ids(POSITIVE))
-def test_detects_citation(name: str, text: str, kind: str, cited: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "kind", "cited"), [pytest.param(*rest, id=name) for name, *rest in POSITIVE]
+)
+def test_detects_citation(text: str, kind: str, cited: str) -> None:
     found = find_citations(text)
     assert [(text[c.start : c.end], c.kind) for c in found] == [(cited, kind)]
     assert has_citation(text)
 
 
-@pytest.mark.parametrize(("name", "text"), NEGATIVE, ids=_ids(NEGATIVE))
-def test_ignores_non_citation(name: str, text: str) -> None:
+@pytest.mark.parametrize("text", [pytest.param(text, id=name) for name, text in NEGATIVE])
+def test_ignores_non_citation(text: str) -> None:
     assert find_citations(text) == ()
     assert not has_citation(text)
 
@@ -245,9 +246,46 @@ def test_empty_text() -> None:
 
 # Pieces of citations and near-misses, so generated text hits the patterns.
 _FRAGMENTS = st.sampled_from(
-    "(|)|[|]|^|¹|²|,|;|.|:|-|\u2013| |\n|Smith|et al.|Müller|O'Brien|and|&|2021|2017a|1|12"
-    "|doi:|10.1234/|https://|www.|x.org|PMID|PMC1234567|arXiv:|ISBN|J Invest Dermatol"
-    "|according to |found|e.g.".split("|")
+    [
+        "(",
+        ")",
+        "[",
+        "]",
+        "^",
+        "¹",
+        "²",
+        ",",
+        ";",
+        ".",
+        ":",
+        "-",
+        "\u2013",
+        " ",
+        "\n",
+        "Smith",
+        "et al.",
+        "Müller",
+        "O'Brien",
+        "and",
+        "&",
+        "2021",
+        "2017a",
+        "1",
+        "12",
+        "doi:",
+        "10.1234/",
+        "https://",
+        "www.",
+        "x.org",
+        "PMID",
+        "PMC1234567",
+        "arXiv:",
+        "ISBN",
+        "J Invest Dermatol",
+        "according to ",
+        "found",
+        "e.g.",
+    ]
 )
 _TEXTS = st.one_of(st.text(max_size=200), st.lists(_FRAGMENTS, max_size=40).map("".join))
 

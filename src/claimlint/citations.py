@@ -37,21 +37,26 @@ _UP = "".join(
     for c in map(chr, [*range(0x41, 0x530), *range(0x1E00, 0x1F00)])
     if c.isupper() and c.isalpha()
 )
+# All-caps tokens are excluded as surnames: "(UCLA, 2021)" names an institution.
 # Superscript digits are \w but not \d in Python; keep them out of names.
 _LETTERS = r"[^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+"
 _PARTICLE = r"(?i:van|von|der|den|de|del|della|di|da|du|dos|das|le|la|al|el|ter|ten)"
 # Capitalised words that precede a year in marketing copy without being an
-# author: "(Summer 2021)", "(Est. 2019)", "Voted Best (2021)".
+# author: "(Summer 2021)", "(Est. 2019)", "Research (2021) shows", and the
+# name-dropped institutions of "(Harvard, 2021)", which cite nothing findable.
 _NOT_AUTHOR = (
     "January|February|March|April|May|June|July|August|September|October|"
     "November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
     "Spring|Summer|Fall|Autumn|Winter|Christmas|Easter|Holiday|Season|Year|"
     "Since|Est|Established|Founded|Opened|Launched|Updated|Revised|Copyright|"
     "Published|Posted|Accessed|Retrieved|Circa|Class|Edition|Version|Vol|"
-    "Volume|Issue|Best|Top|Award|Awards|Winner|Voted|Rated|Ranked|Sale|Offer"
+    "Volume|Issue|Best|Top|Award|Awards|Winner|Voted|Rated|Ranked|Sale|Offer|"
+    "Research|Study|Studies|Trial|Trials|Survey|Report|Data|Evidence|Science|"
+    "Results|Experts|Doctors|Scientists|Patients|Clinic|University|Institute|"
+    "Harvard|Stanford|Yale|Princeton|Oxford|Cambridge|Mayo|Hopkins|Cleveland"
 )
 _SURNAME = (
-    rf"(?:{_PARTICLE}\s+){{0,3}}(?!(?:{_NOT_AUTHOR})\b)"
+    rf"(?:{_PARTICLE}\s+){{0,3}}(?!(?:{_NOT_AUTHOR})\b|[{_UP}]{{2,}}\b)"
     rf"[{_UP}](?:['\u2019][{_UP}])?{_LETTERS}(?:-[{_UP}]?{_LETTERS}){{0,3}}"
 )
 _AUTHORS = (

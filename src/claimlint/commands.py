@@ -115,11 +115,11 @@ def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool) -> list[
 
 
 def exit_code(result: LintResult, fail_on: str) -> int:
-    """Return 1 when any finding is at or above ``fail_on``, else 0 (file errors alone: 0)."""
+    """Return 1 when a finding is at or above ``fail_on`` or a file could not be checked."""
     if fail_on == "never":
         return EXIT_CLEAN
     floor = {"info": 0, "warning": 1, "error": 2}[fail_on]
-    failing = any(f.severity.rank >= floor for f in result.findings)
+    failing = result.errors or any(f.severity.rank >= floor for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 

@@ -69,6 +69,12 @@ _IMPLIED = (
     (_names("td th"), _names("td th tr tbody thead tfoot"), _TABLE),
     (_names("tr"), _names("tr tbody thead tfoot"), _TABLE),
 )
+_CLOSES = {tag: tuple(i for i, rule in enumerate(_IMPLIED) if tag in rule[1])
+           for rule in _IMPLIED for tag in rule[1]}
+# How a tag changes each rule's open element: "own" (it is one), "shield", else inherited.
+_SHAPES = {tag: tuple("own" if tag in els else "shield" if tag in shields else ""
+                      for els, _, shields in _IMPLIED)
+           for rule in _IMPLIED for tag in rule[0] | rule[2]}
 
 # Whitespace | a character reference (names limited to what HTML5 can match) | words | "&".
 _TOKEN = re.compile(
@@ -100,7 +106,7 @@ class _Builder:
     def __init__(self, source: str, scope: str) -> None:
         self.source, self.scope = source, scope
         self.parts: list[str] = []
-        self.runs: list[Run] = []
+        self.runs: list[list[int]] = []
         self.size = 0
         self.space: tuple[int, int] | None = None  # pending space: (src, len); len 0 = synthetic
         self.plain = False  # saw a word outside any link
@@ -142,14 +148,13 @@ class _Builder:
         self.size += len(text)
 
     def _run(self, src: int, length: int, seg_len: int) -> None:
-        last = self.runs[-1] if self.runs else None
-        if (last and length == seg_len and last.seg_len == last.src_len
-                and last.src_start + last.src_len == src
-                and last.seg_start + last.seg_len == self.size):
-            self.runs[-1] = Run(last.seg_start, last.seg_len + length, last.src_start,
-                                last.src_len + length)
+        last = self.runs[-1] if self.runs else None  # [seg_start, seg_len, src_start, src_len]
+        if (last and length == seg_len and last[1] == last[3] and last[2] + last[3] == src
+                and last[0] + last[1] == self.size):
+            last[1] += length
+            last[3] += length
         else:
-            self.runs.append(Run(self.size, seg_len, src, length))
+            self.runs.append([self.size, seg_len, src, length])
 
     def open_link(self, ident: int) -> None:
         if self.link is None:
@@ -171,12 +176,12 @@ class _Builder:
             spans, scope = self.links, "link"
         else:
             spans, scope = [(0, len(text))], self.scope
-        keys = [r.seg_start for r in self.runs]
+        keys = [r[0] for r in self.runs]
         out = (_cut(text, self.runs, keys, lo, hi, scope) for lo, hi in spans)
         return [seg for seg in out if seg is not None]
 
 
-def _cut(text: str, runs: list[Run], keys: list[int], lo: int, hi: int,
+def _cut(text: str, runs: list[list[int]], keys: list[int], lo: int, hi: int,
          scope: str) -> Segment | None:
     piece = text[lo:hi]
     kept = piece.strip()
@@ -186,16 +191,16 @@ def _cut(text: str, runs: list[Run], keys: list[int], lo: int, hi: int,
     hi = lo + len(kept)
     out: list[Run] = []
     for i in range(max(bisect.bisect_right(keys, lo) - 1, 0), len(runs)):
-        run = runs[i]
-        if run.seg_start >= hi:
+        seg_start, seg_len, src_start, src_len = runs[i]
+        if seg_start >= hi:
             break
-        s, e = max(run.seg_start, lo), min(run.seg_start + run.seg_len, hi)
+        s, e = max(seg_start, lo), min(seg_start + seg_len, hi)
         if s >= e:
             continue
-        if run.seg_len == run.src_len:
-            out.append(Run(s - lo, e - s, run.src_start + s - run.seg_start, e - s))
-        elif e - s != run.src_len:
-            out.append(Run(s - lo, e - s, run.src_start, run.src_len))
+        if seg_len == src_len:
+            out.append(Run(s - lo, e - s, src_start + s - seg_start, e - s))
+        elif e - s != src_len:
+            out.append(Run(s - lo, e - s, src_start, src_len))
     return Segment(kept, scope, tuple(out)) if out else None
 
 
@@ -239,16 +244,16 @@ class _Parser(HTMLParser):
         return end + 1 if end >= 0 else len(self.rawdata)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not self.stack[-1].foreign:
-            for rule, (_, closers, _) in enumerate(_IMPLIED):
+        if tag in _CLOSES and not self.stack[-1].foreign:
+            for rule in _CLOSES[tag]:
                 index = self.stack[-1].opens[rule]
-                if tag in closers and index is not None:
+                if index is not None:
                     self._pop_to(index)
         top = self.stack[-1]
-        skip = top.skip or tag in _SKIP or any(
+        skip = top.skip or tag in _SKIP or (bool(attrs) and any(
             k == "hidden" or (k == "aria-hidden" and (v or "").strip().lower() == "true")
             for k, v in attrs
-        )
+        ))
         if not skip and tag in ("br", "img"):
             self.block.pend(-1, 0)
         if not skip and tag in ("img", "meta"):
@@ -258,10 +263,10 @@ class _Parser(HTMLParser):
                 self._boundary()
             return
         self.serial += 1
-        opens = tuple(
-            len(self.stack) if tag in elements else None if tag in shields else index
-            for (elements, _, shields), index in zip(_IMPLIED, top.opens, strict=True)
-        )
+        opens = top.opens
+        if tag in _SHAPES:
+            opens = tuple(len(self.stack) if how == "own" else None if how else index
+                          for how, index in zip(_SHAPES[tag], opens, strict=True))
         link = top.link or tag in _LINKS
         self.stack.append(_Open(tag, _CONTAINER.get(tag, top.scope), skip, link,
                                 top.foreign or tag in _FOREIGN, self.serial, opens))
