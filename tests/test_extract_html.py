@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -174,7 +175,8 @@ def test_meta_variants() -> None:
 )
 def test_never_linted_elements(wrapper: str) -> None:
     source = f"<p>Before <{wrapper}>cures everything <b>now</b></{wrapper}> after</p>"
-    assert texts(source) == ["Before after"]
+    # <pre> is a block: it ends the paragraph, as in a browser.
+    assert texts(source) == (["Before", "after"] if wrapper == "pre" else ["Before after"])
 
 
 def test_comments_and_declarations_are_skipped() -> None:
@@ -312,7 +314,7 @@ def test_attribute_value_with_markup_characters() -> None:
 
 
 def test_unclosed_and_stray_tags() -> None:
-    source = "</div></span><div><p>one<p>two<li>three</div></div></p><td>four<b>five"
+    source = "</div></span><div><p>one<p>two<li>three</div></div></p><td>four <b>five"
     assert texts(source) == ["one", "two", "three", "four five"]
 
 
@@ -346,7 +348,7 @@ def test_multi_megabyte_single_line_page() -> None:
     )
     source = block * (3_000_000 // len(block) + 1)
     segs = extract_html(source)
-    assert len(segs) == 5 * source.count('<div class="card">')
+    assert len(segs) == 4 * source.count('<div class="card">')
     assert segs[-1].text == "photo"
     assert source[segs[-1].runs[0].src_start :].startswith('photo"')
 
@@ -408,15 +410,16 @@ def test_property_any_text(source: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["claim", "big", "cure"]), min_size=1, max_size=6),
-       st.lists(st.sampled_from(["<b>", "</b>", "<i>", " ", "\n", "&amp;"]), max_size=6))
-def test_property_spans_cover_their_source(words: list[str], glue: list[str]) -> None:
+       st.lists(st.sampled_from(["<b>", "</b>", "<i>", " ", "\n", "\r\n ", "&amp;", ""]),
+                max_size=6))
+def test_property_every_span_maps_to_its_source(words: list[str], glue: list[str]) -> None:
     body = "".join(w + (glue[i] if i < len(glue) else " ") for i, w in enumerate(words))
-    source = f"<p>{body}</p>"
+    source = f"<p>\n{body}</p>"
     for seg in extract_html(source):
         for start in range(len(seg.text)):
             for end in range(start + 1, len(seg.text) + 1):
+                if seg.text[start] == " " or seg.text[end - 1] == " ":
+                    continue
                 s, e = seg.source_span(start, end)
-                assert 0 <= s <= e <= len(source)
-                if seg.text[start] != " " and seg.text[end - 1] != " ":
-                    piece = source[s:e]
-                    assert html.unescape(piece).startswith(seg.text[start]) or piece[0] == "&"
+                visible = html.unescape(re.sub(r"<[^>]*>", "", source[s:e]))
+                assert re.sub(r"\s+", " ", visible) == seg.text[start:end]

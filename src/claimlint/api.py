@@ -13,6 +13,8 @@ from .discover import PathFilter, iter_files
 from .extract import ExtractError, document_from_text, load_document
 from .findings import FileError, Finding, LintResult, Severity
 from .nlp import build_pipeline
+from .suppress import Problem, Suppressed
+from .suppress import apply as apply_suppressions
 from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 
 BATCH_FILES = 32
@@ -33,6 +35,7 @@ class Options:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)
+    require_reason: bool = False
 
 
 class Linter:
@@ -65,14 +68,24 @@ class Linter:
         self.engine = Engine(runnable, self.nlp, opts.vocabulary.get("accept", ()))
 
     def lint_documents(self, documents: Sequence[Document]) -> list[Finding]:
-        """Lint documents with one ``nlp.pipe`` pass over all their segments."""
+        """Lint documents with one ``nlp.pipe`` pass; inline approvals are applied."""
+        return self._lint_batch(documents)[0]
+
+    def _lint_batch(self, documents: Sequence[Document]
+                    ) -> tuple[list[Finding], list[Suppressed], list[Problem]]:
         texts = [seg.text for d in documents for seg in d.segments]
         docs = iter(self.nlp.pipe(texts, batch_size=256))
         findings: list[Finding] = []
+        suppressed: list[Suppressed] = []
+        problems: list[Problem] = []
         for document in documents:
             parsed = [next(docs) for _ in document.segments]
-            findings.extend(self._policy(document.path)(self.engine.lint(document, parsed)))
-        return findings
+            found = self._policy(document.path)(self.engine.lint(document, parsed))
+            kept, silenced, bad = apply_suppressions(document, found, self.options.require_reason)
+            findings += kept
+            suppressed += silenced
+            problems += bad
+        return findings, suppressed, problems
 
     def _policy(self, path: str) -> Callable[[list[Finding]], list[Finding]]:
         """Return the filter that applies select/ignore and per-path overrides to findings."""
@@ -107,6 +120,8 @@ class Linter:
     ) -> LintResult:
         """Lint files and folders (``-`` reads ``stdin_text``); unreadable files go to errors."""
         findings: list[Finding] = []
+        suppressed: list[Suppressed] = []
+        problems: list[Problem] = []
         errors: list[FileError] = []
         count = 0
         batch: list[Document] = []
@@ -119,11 +134,19 @@ class Linter:
                     batch.append(load_document(Path(item), str(item)))
             except ExtractError as exc:
                 errors.append(FileError(str(item), str(exc)))
-            if len(batch) >= BATCH_FILES:
-                findings.extend(self.lint_documents(batch))
+            if len(batch) >= BATCH_FILES or item == "-":
+                self._collect(batch, findings, suppressed, problems)
                 batch = []
-        findings.extend(self.lint_documents(batch))
-        return LintResult(tuple(findings), tuple(errors), count, self.notices)
+        self._collect(batch, findings, suppressed, problems)
+        return LintResult(tuple(findings), tuple(errors), count, self.notices,
+                          tuple(suppressed), tuple(problems))
+
+    def _collect(self, batch: list[Document], findings: list[Finding],
+                 suppressed: list[Suppressed], problems: list[Problem]) -> None:
+        found, silenced, bad = self._lint_batch(batch)
+        findings += found
+        suppressed += silenced
+        problems += bad
 
 
 def lint_text(text: str, *, path: str = "<text>", fmt: str | None = None,

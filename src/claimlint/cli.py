@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="an installed trained spaCy pipeline for rules that need syntax")
     check.add_argument("--stdin-filename", default="<stdin>", metavar="NAME",
                        help="file name to report (and choose the format) for stdin")
+    check.add_argument("--show-suppressed", action="store_true",
+                       help="list findings silenced by claimlint-disable comments, with reasons")
     check.add_argument("--fix", action="store_true",
                        help="apply safe fixes in place (meaning-preserving rewordings)")
     check.add_argument("--unsafe-fixes", action="store_true",

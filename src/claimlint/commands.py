@@ -36,6 +36,7 @@ def _options(args: argparse.Namespace, config: Config) -> Options:
         include=config.include,
         exclude=config.exclude,
         root=config.root,
+        require_reason=config.require_reason,
     )
 
 
@@ -57,11 +58,12 @@ def check(args: argparse.Namespace) -> int:
             print(f"claimlint: fixed {len(fixed)} file(s)", file=sys.stderr)
             result = linter.lint_paths(args.paths, stdin_text=stdin,
                                        stdin_filename=args.stdin_filename)
-    sys.stdout.write(_report(args.format, result, linter, args.quiet))
+    sys.stdout.write(_report(args.format, result, linter, args.quiet, args.show_suppressed))
     return exit_code(result, args.fail_on or config.fail_on)
 
 
-def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool) -> str:
+def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
+            show_suppressed: bool) -> str:
     """Render the run in the chosen format (reporters import lazily: startup stays fast)."""
     if fmt == "json":
         from .report import json as reporter
@@ -82,7 +84,8 @@ def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool) -> str:
         return junit.render(result)
     from .report import text
 
-    return text.render(result, color=use_color(sys.stdout), quiet=quiet)
+    return text.render(result, color=use_color(sys.stdout), quiet=quiet,
+                       show_suppressed=show_suppressed)
 
 
 def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool) -> list[str]:
@@ -119,7 +122,8 @@ def exit_code(result: LintResult, fail_on: str) -> int:
     if fail_on == "never":
         return EXIT_CLEAN
     floor = {"info": 0, "warning": 1, "error": 2}[fail_on]
-    failing = result.errors or any(f.severity.rank >= floor for f in result.findings)
+    failing = (result.errors or result.problems
+               or any(f.severity.rank >= floor for f in result.findings))
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 

@@ -107,6 +107,7 @@ class Document:
     path: str
     text: str
     segments: tuple[Segment, ...]
+    format: str = "text"
     _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -96,3 +97,5 @@ class LintResult:
     errors: tuple[FileError, ...] = ()
     files: int = 0
     notices: tuple[str, ...] = field(default=())
+    suppressed: tuple[Any, ...] = ()  # suppress.Suppressed: a finding and its approval
+    problems: tuple[Any, ...] = ()  # suppress.Problem: unused or reason-less approvals

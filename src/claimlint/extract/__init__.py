@@ -58,7 +58,7 @@ def document_from_text(text: str, path: str, fmt: str | None = None) -> Document
     name = fmt or format_for(path)
     if name not in FORMATS:
         raise ExtractError(f"unknown format '{name}'; known: {', '.join(FORMATS)}")
-    return Document(path, text, FORMATS[name](text))
+    return Document(path, text, FORMATS[name](text), name)
 
 
 def load_document(path: Path, display: str | None = None) -> Document:

@@ -45,6 +45,11 @@ def render(result: LintResult, tool_version: str) -> str:
         "tool": {"name": "claimlint", "version": tool_version},
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "suppressed": [{**finding_dict(s.finding), "suppressed_by": {
+            "line": s.directive.line, "directive": s.directive.text,
+            "reason": s.directive.reason}} for s in result.suppressed],
+        "suppression_problems": [{"path": p.path, "line": p.line, "column": p.column,
+                                  "message": p.message} for p in result.problems],
         "summary": {
             "files": result.files,
             "findings": len(result.findings),

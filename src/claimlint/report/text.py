@@ -16,7 +16,8 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SEVERITIES = ("error", "warning", "info")
 
 
-def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = False) -> str:
+def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = False,
+           show_suppressed: bool = False) -> str:
     """Render a run for a terminal; ``quiet`` keeps only findings and file errors."""
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
@@ -25,6 +26,17 @@ def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = F
         console.print(Text(path, style="bold underline"))
         for f in group:
             _finding(console, f, quiet, color)
+        console.print()
+    for p in result.problems:
+        console.print(Text.assemble((f"{p.path}:{p.line}:{p.column}: ", "bold"),
+                                    ("warning ", _STYLE["warning"]), p.message))
+    if show_suppressed and result.suppressed:
+        console.print(Text("Suppressed by inline approvals", style="bold underline"))
+        for s in result.suppressed:
+            f, d = s.finding, s.directive
+            console.print(Text.assemble(
+                f"  {f.path}:{f.line}:{f.column}  {f.rule}  {f.match!r}  ",
+                (f"approved at line {d.line}: ", "dim"), d.reason or "(no reason given)"))
         console.print()
     for error in result.errors:
         console.print(Text.assemble(("error: ", "bold red"), error.message))
