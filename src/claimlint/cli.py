@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="an installed trained spaCy pipeline for rules that need syntax")
     check.add_argument("--stdin-filename", default="<stdin>", metavar="NAME",
                        help="file name to report (and choose the format) for stdin")
+    check.add_argument("--baseline", default=None, metavar="PATH",
+                       help="baseline file (default: .claimlint-baseline.json beside the config)")
+    check.add_argument("--no-baseline", action="store_true", help="report baselined findings too")
     check.add_argument("--show-suppressed", action="store_true",
                        help="list findings silenced by claimlint-disable comments, with reasons")
     check.add_argument("--fix", action="store_true",
@@ -100,6 +103,15 @@ def _parser() -> argparse.ArgumentParser:
                                       "rule files/folders; default: the default packs.")
     test.add_argument("targets", nargs="*", metavar="PACK_OR_FILE")
 
+    base = sub.add_parser("baseline", help="record today's findings; check reports only new ones",
+                          description="create: lint PATHs (default .) and record every finding in "
+                                      ".claimlint-baseline.json; prune: drop entries that no "
+                                      "longer match anything.")
+    base.add_argument("action", choices=("create", "prune"))
+    base.add_argument("paths", nargs="*", metavar="PATH")
+    base.add_argument("--baseline", default=None, metavar="PATH")
+    _add_rule_options(base)
+
     init = sub.add_parser("init", help="write a commented starter .claimlint.yaml")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
@@ -117,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from . import commands
 
-        return int(getattr(commands, args.command.replace("-", "_"))(args))
+        name = {"baseline": "baseline_cmd"}.get(args.command, args.command.replace("-", "_"))
+        return int(getattr(commands, name)(args))
     except SourceError as exc:
         print(exc.render(), file=sys.stderr)
     except ClaimlintError as exc:

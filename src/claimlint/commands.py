@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from .api import Linter, Options
+from . import baseline
+from .baseline import FILENAME
 from .config import Config, find_config, load_config
 from .cli import EXIT_CLEAN, EXIT_FINDINGS, parse_severities, use_color
 from .errors import UsageError
@@ -48,6 +51,7 @@ def check(args: argparse.Namespace) -> int:
     linter = Linter(_options(args, config))
     stdin = sys.stdin.read() if "-" in args.paths else None
     result = linter.lint_paths(args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename)
+    result = _without_baseline(result, args, config)
     if args.diff:
         diffs = _fix(linter, result, args.unsafe_fixes, write=False)
         sys.stdout.write("".join(diffs))
@@ -56,10 +60,44 @@ def check(args: argparse.Namespace) -> int:
         fixed = _fix(linter, result, args.unsafe_fixes, write=True)
         if fixed:
             print(f"claimlint: fixed {len(fixed)} file(s)", file=sys.stderr)
-            result = linter.lint_paths(args.paths, stdin_text=stdin,
-                                       stdin_filename=args.stdin_filename)
+            result = _without_baseline(linter.lint_paths(
+                args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename), args, config)
     sys.stdout.write(_report(args.format, result, linter, args.quiet, args.show_suppressed))
     return exit_code(result, args.fail_on or config.fail_on)
+
+
+def _baseline_path(args: argparse.Namespace, config: Config) -> Path:
+    return Path(args.baseline) if getattr(args, "baseline", None) else config.root / FILENAME
+
+
+def _without_baseline(result: LintResult, args: argparse.Namespace, config: Config) -> LintResult:
+    """Hide findings recorded in the baseline file, when there is one."""
+    path = _baseline_path(args, config)
+    if args.no_baseline or not path.is_file():
+        return result
+    new, used = baseline.split(result.findings, baseline.read(path), path.parent)
+    hidden = sum(used.values())
+    notices = (*result.notices, f"{hidden} finding(s) hidden by the baseline {path}") if hidden \
+        else result.notices
+    return replace(result, findings=tuple(new), notices=notices)
+
+
+def baseline_cmd(args: argparse.Namespace) -> int:
+    """Create or prune the baseline file."""
+    config = _config(args)
+    linter = Linter(_options(args, config))
+    path = _baseline_path(args, config)
+    if args.action == "create":
+        result = linter.lint_paths(args.paths or ["."])
+        count = baseline.write(path, result.findings)
+        print(f"wrote {path}: {count} finding(s) baselined")
+        return EXIT_CLEAN
+    if not path.is_file():
+        raise UsageError(f"no baseline at {path}; create one with 'claimlint baseline create'")
+    result = linter.lint_paths(args.paths or ["."])
+    kept, dropped = baseline.prune(path, result.findings)
+    print(f"pruned {path}: kept {kept}, dropped {dropped} entr{'y' if dropped == 1 else 'ies'}")
+    return EXIT_CLEAN
 
 
 def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
