@@ -222,3 +222,24 @@ def test_ci_formats_through_the_cli(capsys: pytest.CaptureFixture[str], tmp_path
         assert rule_ids and all(i.startswith("hype.") for i in rule_ids)
         assert [rule_ids[r["ruleIndex"]] for r in run_["results"]] == [
             r["ruleId"] for r in run_["results"]] != []
+
+
+def test_diff_base_reports_only_changed_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.email=a@b.c", "-c", "user.name=A", *args],
+                       cwd=tmp_path, check=True, capture_output=True)
+
+    monkeypatch.chdir(tmp_path)
+    git("init", "-q")
+    (tmp_path / "p.md").write_text("A revolutionary serum.\n\nPlain text.\n")
+    git("add", "p.md")
+    git("commit", "-qm", "old copy")
+    (tmp_path / "p.md").write_text("A revolutionary serum.\n\nA breakthrough cream.\n")
+    (tmp_path / "new.txt").write_text("A miracle oil.\n")
+    code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype",
+                       "--diff-base", "HEAD", ".")
+    assert code == 1
+    assert sorted(f["match"] for f in json.loads(out)["findings"]) == ["breakthrough", "miracle"]
+    code, _, err = run(capsys, "check", "--diff-base", "no-such-ref", ".")
+    assert code == 2 and "git diff" in err

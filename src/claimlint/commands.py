@@ -52,6 +52,11 @@ def check(args: argparse.Namespace) -> int:
     stdin = sys.stdin.read() if "-" in args.paths else None
     result = linter.lint_paths(args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename)
     result = _without_baseline(result, args, config)
+    if args.diff_base:
+        from .gitdiff import changed_lines, keep_changed
+
+        changed = changed_lines(args.diff_base, Path.cwd())
+        result = replace(result, findings=tuple(keep_changed(result.findings, changed)))
     if args.diff:
         diffs = _fix(linter, result, args.unsafe_fixes, write=False)
         sys.stdout.write("".join(diffs))
