@@ -243,3 +243,17 @@ def test_diff_base_reports_only_changed_lines(capsys: pytest.CaptureFixture[str]
     assert sorted(f["match"] for f in json.loads(out)["findings"]) == ["breakthrough", "miracle"]
     code, _, err = run(capsys, "check", "--diff-base", "no-such-ref", ".")
     assert code == 2 and "git diff" in err
+
+
+def test_jobs_give_identical_results_in_the_same_order(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    for n in range(6):
+        (tmp_path / f"p{n}.md").write_text(f"# Page {n}\n\nA revolutionary serum, {n}0% off.\n")
+    (tmp_path / "broken.txt").write_bytes(b"\xff\xfe bad")
+    outputs = []
+    for jobs in ("1", "3"):
+        code, out, _ = run(capsys, "check", "--format", "json", "--jobs", jobs, str(tmp_path))
+        outputs.append((code, out))
+    assert outputs[0] == outputs[1]
+    report = json.loads(outputs[0][1])
+    assert report["summary"]["files"] == 7 and len(report["errors"]) == 1

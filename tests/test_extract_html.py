@@ -171,7 +171,8 @@ def test_meta_variants() -> None:
 
 @pytest.mark.parametrize(
     "wrapper",
-    ["script", "style", "noscript", "template", "svg", "code", "pre", "textarea", "iframe"],
+    ["script", "style", "noscript", "template", "svg", "code", "pre", "textarea", "select",
+     "iframe"],
 )
 def test_never_linted_elements(wrapper: str) -> None:
     source = f"<p>Before <{wrapper}>cures everything <b>now</b></{wrapper}> after</p>"

@@ -10,7 +10,7 @@ from .config import Override
 from .document import Document
 from .engine import Engine
 from .discover import PathFilter, iter_files
-from .extract import ExtractError, document_from_text, load_document
+from .extract import ExtractError, document_from_text, load_documents
 from .findings import FileError, Finding, LintResult, Severity
 from .nlp import build_pipeline
 from .suppress import Problem, Suppressed
@@ -69,23 +69,18 @@ class Linter:
 
     def lint_documents(self, documents: Sequence[Document]) -> list[Finding]:
         """Lint documents with one ``nlp.pipe`` pass; inline approvals are applied."""
-        return self._lint_batch(documents)[0]
+        return [f for outcome in self._lint_batch(documents) for f in outcome.findings]
 
-    def _lint_batch(self, documents: Sequence[Document]
-                    ) -> tuple[list[Finding], list[Suppressed], list[Problem]]:
+    def _lint_batch(self, documents: Sequence[Document]) -> list[FileOutcome]:
         texts = [seg.text for d in documents for seg in d.segments]
         docs = iter(self.nlp.pipe(texts, batch_size=256))
-        findings: list[Finding] = []
-        suppressed: list[Suppressed] = []
-        problems: list[Problem] = []
+        out = []
         for document in documents:
             parsed = [next(docs) for _ in document.segments]
             found = self._policy(document.path)(self.engine.lint(document, parsed))
             kept, silenced, bad = apply_suppressions(document, found, self.options.require_reason)
-            findings += kept
-            suppressed += silenced
-            problems += bad
-        return findings, suppressed, problems
+            out.append(FileOutcome(tuple(kept), tuple(silenced), tuple(bad)))
+        return out
 
     def _policy(self, path: str) -> Callable[[list[Finding]], list[Finding]]:
         """Return the filter that applies select/ignore and per-path overrides to findings."""
@@ -114,39 +109,101 @@ class Linter:
         """Lint one string as if it were the file ``path``."""
         return self.lint_documents([document_from_text(text, path, fmt)])
 
+    def lint_file(self, path: str) -> FileOutcome:
+        """Lint one file: the picklable unit of work for process pools and Dask."""
+        try:
+            documents = load_documents(Path(path), path)
+        except ExtractError as exc:
+            return FileOutcome(errors=(FileError(path, str(exc)),))
+        return FileOutcome.merge(self._lint_batch(documents))
+
     def lint_paths(
         self, paths: Iterable[str | Path], stdin_text: str | None = None,
-        stdin_filename: str = "<stdin>",
+        stdin_filename: str = "<stdin>", jobs: int = 1,
+        progress: Callable[[int, int], None] | None = None,
     ) -> LintResult:
-        """Lint files and folders (``-`` reads ``stdin_text``); unreadable files go to errors."""
-        findings: list[Finding] = []
-        suppressed: list[Suppressed] = []
-        problems: list[Problem] = []
-        errors: list[FileError] = []
-        count = 0
-        batch: list[Document] = []
-        for item in iter_files(paths, errors, self._filter):
-            count += 1
-            try:
-                if item == "-":
-                    batch.append(document_from_text(stdin_text or "", stdin_filename))
-                else:
-                    batch.append(load_document(Path(item), str(item)))
-            except ExtractError as exc:
-                errors.append(FileError(str(item), str(exc)))
-            if len(batch) >= BATCH_FILES or item == "-":
-                self._collect(batch, findings, suppressed, problems)
-                batch = []
-        self._collect(batch, findings, suppressed, problems)
-        return LintResult(tuple(findings), tuple(errors), count, self.notices,
-                          tuple(suppressed), tuple(problems))
+        """Lint files and folders (``-`` reads ``stdin_text``); unreadable files go to errors.
 
-    def _collect(self, batch: list[Document], findings: list[Finding],
-                 suppressed: list[Suppressed], problems: list[Problem]) -> None:
-        found, silenced, bad = self._lint_batch(batch)
-        findings += found
-        suppressed += silenced
-        problems += bad
+        With ``jobs`` > 1 files are linted in worker processes; the result is the same as
+        with one job, in the same order.
+        """
+        errors: list[FileError] = []
+        files = list(iter_files(paths, errors, self._filter))
+        outcomes: Iterable[FileOutcome]
+        if jobs > 1 and len(files) > 1 and "-" not in files:
+            outcomes = _parallel(self.options, files, jobs)
+        else:
+            outcomes = self._serial(files, stdin_text or "", stdin_filename)
+        total = FileOutcome(errors=tuple(errors))
+        parts = [total]
+        for done, outcome in enumerate(outcomes, 1):
+            parts.append(outcome)
+            if progress:
+                progress(done, len(files))
+        merged = FileOutcome.merge(parts)
+        return LintResult(merged.findings, merged.errors, len(files), self.notices,
+                          merged.suppressed, merged.problems)
+
+    def _serial(self, files: Sequence[str], stdin_text: str, stdin_filename: str
+                ) -> Iterator[FileOutcome]:
+        """Lint files in batches, one ``nlp.pipe`` pass per batch."""
+        for i in range(0, len(files), BATCH_FILES):
+            batch: list[tuple[int, Document]] = []
+            failed: dict[int, FileOutcome] = {}
+            for n, item in enumerate(files[i:i + BATCH_FILES]):
+                try:
+                    docs = ([document_from_text(stdin_text, stdin_filename)] if item == "-"
+                            else load_documents(Path(item), item))
+                    batch.extend((n, d) for d in docs)
+                except ExtractError as exc:
+                    failed[n] = FileOutcome(errors=(FileError(item, str(exc)),))
+            results = self._lint_batch([d for _, d in batch])
+            per_file: dict[int, list[FileOutcome]] = {}
+            for (n, _), outcome in zip(batch, results):
+                per_file.setdefault(n, []).append(outcome)
+            for n in range(len(files[i:i + BATCH_FILES])):
+                yield failed.get(n) or FileOutcome.merge(per_file.get(n, []))
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What linting one file produced (picklable)."""
+
+    findings: tuple[Finding, ...] = ()
+    suppressed: tuple[Suppressed, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    errors: tuple[FileError, ...] = ()
+
+    @staticmethod
+    def merge(parts: Iterable[FileOutcome]) -> FileOutcome:
+        """Concatenate outcomes in order."""
+        items = list(parts)
+        return FileOutcome(
+            tuple(f for p in items for f in p.findings),
+            tuple(s for p in items for s in p.suppressed),
+            tuple(x for p in items for x in p.problems),
+            tuple(e for p in items for e in p.errors),
+        )
+
+
+_WORKER: list[Linter] = []
+
+
+def _init_worker(options: Options) -> None:
+    _WORKER[:] = [Linter(options)]
+
+
+def _work(path: str) -> FileOutcome:
+    return _WORKER[0].lint_file(path)
+
+
+def _parallel(options: Options, files: Sequence[str], jobs: int) -> Iterator[FileOutcome]:
+    """Lint files in worker processes, each loading the pipeline once; order is kept."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(options,)) as pool:
+        yield from pool.map(_work, files, chunksize=max(1, min(16, len(files) // (jobs * 4))))
 
 
 def lint_text(text: str, *, path: str = "<text>", fmt: str | None = None,

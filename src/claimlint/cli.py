@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="an installed trained spaCy pipeline for rules that need syntax")
     check.add_argument("--stdin-filename", default="<stdin>", metavar="NAME",
                        help="file name to report (and choose the format) for stdin")
+    check.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                       help="worker processes (default: all cores); results do not depend on it")
     check.add_argument("--diff-base", default=None, metavar="REF",
                        help="report only findings on lines changed since this git ref")
     check.add_argument("--baseline", default=None, metavar="PATH",

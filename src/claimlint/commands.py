@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +20,9 @@ from .cli import EXIT_CLEAN, EXIT_FINDINGS, parse_severities, use_color
 from .errors import UsageError
 from .findings import Finding, LintResult
 from .ruleset import DEFAULT_PACKS, Rule, available_packs, load_files, load_ruleset
+
+
+PROGRESS_MIN_FILES = 40
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -50,7 +56,11 @@ def check(args: argparse.Namespace) -> int:
     config = _config(args)
     linter = Linter(_options(args, config))
     stdin = sys.stdin.read() if "-" in args.paths else None
-    result = linter.lint_paths(args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename)
+    jobs = args.jobs or os.cpu_count() or 1
+    with _progress(args.quiet) as progress:
+        result = linter.lint_paths(args.paths, stdin_text=stdin,
+                                   stdin_filename=args.stdin_filename, jobs=jobs,
+                                   progress=progress)
     result = _without_baseline(result, args, config)
     if args.diff_base:
         from .gitdiff import changed_lines, keep_changed
@@ -69,6 +79,28 @@ def check(args: argparse.Namespace) -> int:
                 args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename), args, config)
     sys.stdout.write(_report(args.format, result, linter, args.quiet, args.show_suppressed))
     return exit_code(result, args.fail_on or config.fail_on)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr for long runs, only on a terminal and not with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_MIN_FILES:
+                return
+            if task is None:
+                task = bar.add_task("linting", total=total)
+            bar.update(task, completed=done)
+        yield update
 
 
 def _baseline_path(args: argparse.Namespace, config: Config) -> Path:

@@ -31,6 +31,9 @@ def match_case(source: str, replacement: str) -> str:
     """Give ``replacement`` the capitalisation of ``source`` (UPPER, Title or as written)."""
     if len(source) > 1 and source.isupper() and any(c.isalpha() for c in source):
         return replacement.upper()
+    first = source.split(" ", 1)[0].split("-", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return replacement  # "FDA-approved" starts with an acronym, not a capital
     if source[:1].isupper():
         return replacement[:1].upper() + replacement[1:]
     return replacement

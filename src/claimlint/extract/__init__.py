@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,9 +28,16 @@ def _text(text: str) -> tuple[Segment, ...]:
     return extract_text(text)
 
 
-FORMATS: dict[str, Extractor] = {"text": _text, "markdown": _markdown}
+def _html(text: str) -> tuple[Segment, ...]:
+    from .html import extract_html
+
+    return extract_html(text)
+
+
+FORMATS: dict[str, Extractor] = {"text": _text, "markdown": _markdown, "html": _html}
 SUFFIXES: dict[str, str] = {".txt": "text", ".text": "text", ".md": "markdown",
-                            ".markdown": "markdown"}
+                            ".markdown": "markdown", ".html": "html", ".htm": "html"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def format_for(path: str) -> str:
@@ -37,12 +45,24 @@ def format_for(path: str) -> str:
     return SUFFIXES.get(Path(path).suffix.lower(), "text")
 
 
-def decode(raw: bytes, path: str) -> str:
-    """Decode UTF-8 source text, dropping a BOM; never translate newlines."""
+def decode(raw: bytes, path: str, fmt: str = "text") -> str:
+    """Decode source text, dropping a BOM; never translate newlines.
+
+    HTML follows the browser's order: BOM, then <meta charset>, then UTF-8 with a
+    Windows-1252 fallback. Other files must be UTF-8.
+    """
     if b"\x00" in raw[:8192]:
         raise ExtractError(f"{path}: looks like a binary file (NUL bytes); skipped")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif fmt == "html":
+        declared = _META_CHARSET.search(raw[:4096])
+        for codec in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8",
+                                                                                   "cp1252"]:
+            try:
+                return raw.decode(_known_codec(codec))
+            except (UnicodeDecodeError, LookupError):
+                continue
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -53,6 +73,12 @@ def decode(raw: bytes, path: str) -> str:
         ) from None
 
 
+def _known_codec(name: str) -> str:
+    """Browsers read latin-1 and ascii labels as Windows-1252."""
+    lowered = name.lower()
+    return "cp1252" if lowered in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii") else name
+
+
 def document_from_text(text: str, path: str, fmt: str | None = None) -> Document:
     """Build a Document from already decoded text."""
     name = fmt or format_for(path)
@@ -61,11 +87,15 @@ def document_from_text(text: str, path: str, fmt: str | None = None) -> Document
     return Document(path, text, FORMATS[name](text), name)
 
 
-def load_document(path: Path, display: str | None = None) -> Document:
-    """Read, decode and extract one file; raise ExtractError when it cannot be linted."""
+def load_documents(path: Path, display: str | None = None) -> list[Document]:
+    """Read, decode and extract one file (an export may hold many documents).
+
+    Raises ExtractError when the file cannot be linted.
+    """
     shown = display or str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    return document_from_text(decode(raw, shown), shown)
+    fmt = format_for(shown)
+    return [document_from_text(decode(raw, shown, fmt), shown, fmt)]

@@ -1,25 +1,21 @@
 """HTML extractor: visible text and a few attributes, with offsets recorded while tokenizing.
 
-Parser choice: selectolax (lexbor) builds a proper HTML5 tree, but its nodes carry no
-source positions, so offsets would have to be re-found by searching the text (style.md,
-principle 7). We use the stdlib ``html.parser`` tokenizer instead: the start of every
-token comes from ``getpos()`` as it is parsed, and a stack of open elements (a list, never
-recursion) applies the HTML5 tree rules that matter here: void elements, implied end tags
-(``<p>``, ``<li>``, ``<dt>``/``<dd>``, ``<td>``/``<th>``, ``<tr>``), an end tag closing the
-open elements above its match, stray end tags ignored, ``/>`` honoured only in SVG/MathML.
+Parser: selectolax/lexbor builds a real HTML5 tree but its nodes carry no source positions,
+so offsets would have to be re-found by searching (style.md, principle 7). We use the stdlib
+``html.parser`` tokenizer: each token's start comes from ``getpos()`` as it is parsed, and a
+stack of open elements (a list, never recursion) applies the HTML5 tree rules that matter
+here: void elements, implied end tags (p, li, dt/dd, td/th, tr), an end tag closing the
+elements opened inside its match, stray end tags ignored, "/>" honoured only in SVG/MathML.
+It reads a same-length working copy, so positions stay exact: every "&" is masked (we
+decode references ourselves; its own handling can turn the rest of a page into text), and
+after the last ">" the input is cut at the first "<" that opens a tag, comment or
+declaration that can never end (HTML5 drops it; html.parser would rescan it quadratically).
+An unterminated "<!--" runs to the end of the file, as in HTML5.
 
-``html.parser`` is fed a same-length working copy, so positions stay exact while it stays
-linear and closer to HTML5:
-- every ``&`` is masked: it reports plain data and we decode references ourselves (its
-  own reference handling can turn the rest of a page into text after some malformed ones);
-- the text after the last ``>`` is cut at the first ``<`` opening a tag, comment or
-  declaration that can never end (HTML5 drops it; html.parser would rescan it quadratically);
-- an unterminated ``<!--`` runs to the end of the file; other ``<!...>`` are bogus comments.
-
-Text: references decode to atomic runs (html.unescape). One that decodes to whitespace
-(``&nbsp;``, ``&#10;``) becomes a plain space U+0020 so phrase rules match across it.
-Whitespace collapses to one space: a source " " is kept as a verbatim run; any other
-whitespace (newline, tab, CR, literal U+00A0) becomes a synthetic space with no run.
+Text: references decode to atomic runs (html.unescape); one that decodes to whitespace
+(&nbsp;, &#10;) becomes a plain space U+0020 so phrase rules match across it. Whitespace
+collapses to one space: a source " " stays a verbatim run; other whitespace (newline, tab,
+CR, a literal U+00A0) becomes a synthetic space with no run.
 """
 
 from __future__ import annotations
@@ -40,8 +36,8 @@ def _names(words: str) -> frozenset[str]:
 _VOID = _names("area base br col embed hr img input keygen link meta param source track wbr "
                "basefont bgsound frame")
 # Never rendered as prose: code, scripts, embedded documents, form input, media fallbacks.
-_SKIP = _names("script style noscript template svg math code pre kbd samp textarea iframe "
-               "object canvas audio video xmp plaintext noembed noframes")
+_SKIP = _names("script style noscript template svg math code pre kbd samp textarea select "
+               "datalist iframe object canvas audio video xmp plaintext noembed noframes")
 _BLOCK = _names(
     "html head body title p div li h1 h2 h3 h4 h5 h6 td th tr table thead tbody tfoot caption "
     "colgroup section article header footer nav aside main blockquote ul ol dl dt dd menu dir "
@@ -90,16 +86,6 @@ _ATTR = re.compile(
 )
 
 
-def _decode(raw: str) -> str | None:
-    """Decoded text of a character reference; None when it decodes to whitespace."""
-    text = html.unescape(raw)
-    if text.isspace():
-        return None
-    if text and (len(text) == len(raw) or text[0].isspace() or text[-1].isspace()):
-        return raw  # cannot be an atomic run with trimmed edges; keep the source form
-    return text
-
-
 class _Builder:
     """Accumulates the text and runs of one segment."""
 
@@ -122,9 +108,12 @@ class _Builder:
                 k = src.find(" ", s, e)
                 self.pend(k, 1 if k >= 0 else 0)
             elif m.lastindex == 2:
-                text = _decode(m.group())
-                if text is None:
+                raw = m.group()
+                text = html.unescape(raw)
+                if text.isspace():
                     self.pend(s, e - s)
+                elif text and (len(text) == len(raw) or text != text.strip()):
+                    self._put(raw, s, e - s)  # cannot be an atomic run; keep the source form
                 elif text:
                     self._put(text, s, e - s)
             else:
@@ -320,12 +309,9 @@ class _Parser(HTMLParser):
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Emit img alt/title and meta description/title content as their own segments."""
-        if tag == "img":
-            wanted = {"alt": "alt", "title": "alt"}
-        else:
-            values: dict[str, str] = {}
-            for name, value in attrs:
-                values.setdefault(name, (value or "").strip().lower())
+        wanted = {"alt": "alt", "title": "alt"}
+        if tag == "meta":
+            values = {k: (v or "").strip().lower() for k, v in reversed(attrs)}  # first wins
             scope = _META.get(values.get("name", "")) or _META.get(values.get("property", ""))
             if scope is None:
                 return

@@ -1,0 +1,37 @@
+"""CSV export for spreadsheets: one row per finding, guarded against formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..findings import Finding, LintResult
+
+HEADER = ("path", "line", "column", "end_line", "end_column", "severity", "category", "rule",
+          "match", "message", "sentence", "suggestion", "fix_applicability", "references")
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets
+# (OWASP "CSV Injection"); page copy is untrusted, so such cells get a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(result: LintResult) -> str:
+    """Render a run's findings as CSV with a header row (lines end with \\n)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(row(f) for f in result.findings)
+    return buffer.getvalue()
+
+
+def row(f: Finding) -> list[str | int]:
+    """Return one finding's cells in HEADER order, text cells made formula-safe."""
+    text = [f.severity.value, f.category, f.rule, f.match, f.message, f.sentence,
+            " / ".join(f.suggestions), f.fix.applicability.value if f.fix else "",
+            " ".join(r.url for r in f.references)]
+    return [safe_cell(f.path), f.line, f.column, f.end_line, f.end_column,
+            *(safe_cell(t) for t in text)]
+
+
+def safe_cell(text: str) -> str:
+    """Return text with a leading apostrophe when a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text

@@ -1,0 +1,37 @@
+"""Group findings repeated across pages (header, footer and other template boilerplate)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..findings import Finding
+
+# A group with findings on at least this many distinct pages is shown once, "on N pages".
+MIN_PAGES = 3
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def group_key(f: Finding) -> str:
+    """Return the key findings share when they are the same claim: rule, sentence, match."""
+    return "\n".join((f.rule, _norm(f.sentence), _norm(f.match)))
+
+
+def groups(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    """Return findings by group key, groups and members in first-seen order."""
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        out.setdefault(group_key(f), []).append(f)
+    return out
+
+
+def pages(group: Iterable[Finding]) -> list[str]:
+    """Return the distinct pages a group's findings are on, in first-seen order."""
+    return list(dict.fromkeys(f.path for f in group))
+
+
+def is_boilerplate(group: Iterable[Finding], min_pages: int = MIN_PAGES) -> bool:
+    """True when a group's findings are on ``min_pages`` or more distinct pages."""
+    return len(pages(group)) >= min_pages
