@@ -7,6 +7,7 @@ standard library: no websocket package, no driver download.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -69,7 +70,7 @@ class DevTools:
             os.dup2(high_in, 3)
             os.dup2(high_out, 4)
 
-        self.proc = subprocess.Popen(  # noqa: PLW1509 (preexec_fn is the way to place fds 3/4)
+        self.proc = subprocess.Popen(  # preexec_fn places fds 3 and 4
             [chromium(), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe",
              "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -86,10 +87,8 @@ class DevTools:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already gone or stuck: killed below
             self.call("Browser.close", timeout=10)
-        except Exception:  # already gone, or closing timed out: fall through to kill
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -161,6 +160,13 @@ class DevTools:
         if "exceptionDetails" in reply:
             raise RuntimeError(f"{expression}: {reply['exceptionDetails']}")
         return reply["result"].get("value")
+
+    def wait_for(self, expression: str, expected: Any, timeout: float = 10.0) -> Any:
+        """Evaluate expression until it equals expected (or time runs out); return its value."""
+        deadline = time.monotonic() + timeout
+        while (value := self.evaluate(expression)) != expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return value
 
     def click(self, selector: str) -> None:
         """Click the centre of the element matching selector with real mouse events."""

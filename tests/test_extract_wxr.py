@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimlint.document import Document, Segment
 from claimlint.extract import ExtractError
@@ -222,8 +224,8 @@ def test_malformed_xml_gives_line_and_column(text: str, where: str, reason: str)
         extract_wxr(text, "e.xml")
 
 
-def test_every_run_maps_to_its_source() -> None:
-    for doc in extract_wxr(EXPORT, "export.xml", include_drafts=True):
+def assert_runs_map(docs: list[Document]) -> None:
+    for doc in docs:
         for seg in doc.segments:
             for run in seg.runs:
                 piece = seg.text[run.seg_start : run.seg_start + run.seg_len]
@@ -232,3 +234,20 @@ def test_every_run_maps_to_its_source() -> None:
                     assert piece == original
                 else:
                     assert original.startswith(("&", "]]")), (piece, original)
+
+
+def test_every_run_maps_to_its_source() -> None:
+    assert_runs_map(extract_wxr(EXPORT, "export.xml", include_drafts=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, len(EXPORT)), st.integers(0, 40),
+       st.text(alphabet="<>&;/![]CDAT-é\n\"'x#", max_size=6))
+def test_damaged_exports_give_extract_errors_only(at: int, cut: int, insert: str) -> None:
+    text = EXPORT[:at] + insert + EXPORT[at + cut :]
+    try:
+        docs = extract_wxr(text, "e.xml", include_drafts=True)
+    except ExtractError as exc:
+        assert str(exc).startswith("e.xml:")
+    else:
+        assert_runs_map(docs)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser import DevTools, dump_dom, screenshot
+
 from claimlint import Linter, __version__
 from claimlint.findings import Applicability, FileError, Finding, Fix, LintResult, Reference
 from claimlint.findings import Severity as S
@@ -69,7 +69,7 @@ def hostile() -> LintResult:
              category=evil, references=(Reference(f"title {XSS}", "javascript:alert(1)"),
                                         Reference("data", "data:text/html,<script>x</script>"),
                                         Reference("ok", 'https://e.test/?q="><script>'))),
-        make(f'site/"><img src=x onerror="window.__pwned=1">.html', "cure", f"{PWN} cure",
+        make('site/"><img src=x onerror="window.__pwned=1">.html', "cure", f"{PWN} cure",
              rule="disease-claim.cure", severity=S.ERROR),
     ), files=2)
 
@@ -121,8 +121,9 @@ def test_header_chart_and_pages_show_the_totals() -> None:
     assert cards == {"findings": 7, "errors": 2, "warnings": 4, "info": 1,
                      "pages with findings (of 4)": 3}
     chart = out[out.index('<svg id="category-chart"'):out.index("</svg>")]
-    bars = re.findall(r'<text x="190" y="\d+" text-anchor="end">([^<]+)</text></a>'
-                      r'(?:<rect[^>]*><title>[^<]*</title></rect>)*<text[^>]*>(\d+)</text>', chart)
+    bars = re.findall(r'<text x="190" y="\d+" text-anchor="end">([^<]+)<title>[^<]*</title>'
+                      r'</text></a>(?:<rect[^>]*><title>[^<]*</title></rect>)*'
+                      r'<text[^>]*>(\d+)</text>', chart)
     assert bars[:5] == [("efficacy-claim", "3"), ("hype", "1"), ("unsourced-evidence", "1"),
                         ("disease-claim", "1"), ("safety-claim", "1")]  # ties: taxonomy order
     assert ("inducement", "0") in bars  # every category is listed, zero included
@@ -161,6 +162,12 @@ def test_template_sentence_on_three_pages_is_shown_once_with_its_pages() -> None
     assert 'data-pages="[&quot;site/a.html&quot;, &quot;site/b.html&quot;' in row
     two_pages = LintResult(findings=result.findings[-3:-1])
     assert "on 2 pages" not in html.render(two_pages, __version__)
+
+
+def test_a_clean_run_says_so() -> None:
+    out = html.render(LintResult(findings=(), files=3), __version__)
+    assert "Showing 0 of 0 findings" in out and out.count("No findings.") == 2
+    assert '<b>3</b><span>pages with findings' not in out
 
 
 def test_highlight_marks_the_match_case_and_space_insensitively() -> None:
@@ -295,6 +302,9 @@ def test_browser_clicking_filters_hides_rows_and_updates_the_count(tmp_path: Pat
         browser.click("#f-reset")
         assert browser.evaluate(count) == "Showing 7 of 7 findings"
         assert browser.evaluate(hidden) == 0
+        browser.click('#pages a[href="#page=site%2Fc.html"]')  # a page in the risk ranking
+        assert browser.wait_for(count, "Showing 1 of 7 findings") == "Showing 1 of 7 findings"
+        assert browser.evaluate('document.getElementById("f-page").value') == "site/c.html"
         assert browser.dialogs == []
 
 

@@ -50,7 +50,8 @@ class Engine:
 
     def lint(self, document: Document, docs: Sequence[Doc]) -> list[Finding]:
         """Return the findings of every rule in ``document`` (``docs`` parse its segments)."""
-        segs = [_prepare(seg, doc, self.compiled.hits(doc)) for seg, doc in zip(document.segments, docs)]
+        hits = self.compiled.hits(docs)
+        segs = [_prepare(seg, doc, h) for seg, doc, h in zip(document.segments, docs, hits)]
         in_document = {key for s in segs for key, spans in s.hits.items() if spans}
         findings: list[Finding] = []
         for index, rule in enumerate(self.rules):

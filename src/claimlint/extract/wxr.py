@@ -16,6 +16,7 @@ mapped back through those pieces, so nothing is re-found by searching.
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
@@ -65,7 +66,7 @@ class _Offsets:
     """Convert expat's UTF-8 byte indexes to code-point offsets, moving forward cheaply."""
 
     def __init__(self, text: str) -> None:
-        self.data = None if text.isascii() else text.encode("utf-8")
+        self.data = None if text.isascii() else text.encode("utf-8", "surrogatepass")
         self.byte = self.char = 0
 
     def char_at(self, byte: int) -> int:
@@ -96,7 +97,7 @@ class _Target:
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         depth = len(self.stack)
         self.stack.append(tag)
-        if tag == "item" and self.stack[-2:-1] == ["channel"] and depth == 2:
+        if depth == 2 and tag == "item" and self.stack[1] == "channel":
             self.item = _Item()
             self.items.append(self.item)
         elif self.item is not None and depth == 3:
@@ -141,15 +142,15 @@ def _parse(text: str, path: str) -> list[_Item]:
         parser.feed(text)
         items: list[_Item] = parser.close()
     except DefusedXmlException as exc:
-        at = text.rfind("<!", 0, target.here() + 1)  # point at the <!DOCTYPE itself
-        raise _error(text, path, max(at, 0),
-                     f"refused: DTDs and entity declarations are not allowed ({exc})") from None
+        at = text.rfind("<!", 0, target.here() + 1)  # expat is at its end; point at "<!"
+        raise _error(text, path, max(at, 0), "refused: DTDs and entity declarations are not "
+                     f"allowed in an export ({type(exc).__name__})") from None
     except ParseError as exc:
         byte = parser.parser.ErrorByteIndex
         at = target.offsets.char_at(byte) if byte >= 0 else len(text)
         reason = ErrorString(exc.code) if isinstance(getattr(exc, "code", None), int) else exc
         raise _error(text, path, at, f"not well-formed XML: {reason}") from None
-    except (UnicodeError, ValueError) as exc:
+    except UnicodeError as exc:  # a lone surrogate cannot reach expat as UTF-8
         raise ExtractError(f"{path}: cannot parse as XML: {exc}") from None
     return items
 
@@ -230,6 +231,7 @@ def extract_wxr(text: str, path: str, include_drafts: bool = False) -> list[Docu
     """Extract one Document per published post or page (drafts too when asked)."""
     statuses = {"publish"} | (_DRAFTS if include_drafts else set())
     docs: list[Document] = []
+    template: Document | None = None
     seen: set[str] = set()
     for number, item in enumerate(_parse(text, path), 1):
         if item.value("post_type") not in _TYPES or item.value("status") not in statuses:
@@ -239,5 +241,22 @@ def extract_wxr(text: str, path: str, include_drafts: bool = False) -> list[Docu
         if name in seen:  # slugs are unique per post type only; ids are unique
             name = post_id if post_id and post_id not in seen else f"item-{number}"
         seen.add(name)
-        docs.append(Document(f"{path}#{name}", text, tuple(_segments(text, item)), "wxr"))
+        segments = tuple(_segments(text, item))
+        if template is None:
+            template = Document(f"{path}#{name}", text, segments, "wxr")
+            docs.append(template)
+        else:
+            docs.append(_sharing(template, f"{path}#{name}", segments))
     return docs
+
+
+def _sharing(template: Document, path: str, segments: tuple[Segment, ...]) -> Document:
+    """A Document over the same text that reuses the template's line index.
+
+    Document() indexes the line starts of its text; every post shares the whole export,
+    so building each one afresh would cost O(posts x file size).
+    """
+    doc = copy.copy(template)
+    object.__setattr__(doc, "path", path)
+    object.__setattr__(doc, "segments", segments)
+    return doc

@@ -15,9 +15,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(result: LintResult) -> str:
-    """Render a run's findings as CSV with a header row (lines end with \\n)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """Render a run's findings as RFC 4180 CSV with a header row (CRLF line ends).
+
+    Write the text unchanged (``open(path, "w", newline="")``); with "\\r\\n" as the
+    terminator the csv module also quotes cells holding a bare carriage return.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
     writer.writerow(HEADER)
     writer.writerows(row(f) for f in result.findings)
     return buffer.getvalue()

@@ -29,8 +29,7 @@ _BAR = {"error": "#d92d20", "warning": "#f79009", "info": "#2e90fa"}
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)
 
 _CSS = """
-:root{--ink:#1d2939;--muted:#667085;--line:#e4e7ec;--link:#175cd3}
-*{box-sizing:border-box}
+:root{--ink:#1d2939;--muted:#667085;--line:#e4e7ec;--link:#175cd3}*{box-sizing:border-box}
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,
 "Noto Sans",sans-serif;color:var(--ink);background:#f2f4f7}
 .wrap{max-width:1180px;margin:0 auto;padding:0 24px}
@@ -43,8 +42,7 @@ h1{margin:0;font-size:26px;font-weight:650;letter-spacing:-.01em}
 .card span{color:#d0d5dd;font-size:13px}
 .card.error b{color:#fda29b}.card.warning b{color:#fec84b}.card.info b{color:#84caff}
 section{background:#fff;border:1px solid var(--line);border-radius:12px;padding:20px 24px;
-margin:0 0 24px}
-h2{font-size:18px;margin:0 0 6px}
+margin:0 0 24px}h2{font-size:18px;margin:0 0 6px}
 .note{color:var(--muted);font-size:13px;margin:0 0 14px}
 table{width:100%;border-collapse:collapse;font-size:14px}
 th{text-align:left;font-size:12px;text-transform:uppercase;letter-spacing:.04em;
@@ -55,41 +53,33 @@ td{border-bottom:1px solid var(--line);padding:10px;vertical-align:top}
 -webkit-print-color-adjust:exact;print-color-adjust:exact}
 .sev.error{background:#fee4e2;color:#b42318}.sev.warning{background:#fef0c7;color:#93370d}
 .sev.info{background:#d1e9ff;color:#1849a9}
-tr.finding.error td:first-child{box-shadow:inset 3px 0 #d92d20}
-tr.finding.warning td:first-child{box-shadow:inset 3px 0 #f79009}
-tr.finding.info td:first-child{box-shadow:inset 3px 0 #2e90fa}
+.error{--c:#d92d20}.warning{--c:#f79009}.info{--c:#2e90fa}
+tr.finding td:first-child{box-shadow:inset 3px 0 var(--c)}
 .path,.rule{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
-.path{overflow-wrap:break-word}
-td.where{width:210px}
+.path{overflow-wrap:break-word}td.where{width:210px}
 .loc,.rule{display:block;color:var(--muted);font-size:12px}
 .sentence{margin:6px 0;padding:6px 12px;border-left:3px solid #d0d5dd;background:#f9fafb}
 mark{background:#fde68a;color:inherit;padding:0 2px;border-radius:3px}
-.msg{margin:6px 0;font-weight:550}
-.extra{margin:4px 0;font-size:13.5px}.extra b{color:var(--muted);font-weight:600}
+.msg{margin:6px 0;font-weight:550}.extra{margin:4px 0;font-size:13.5px}
+.extra b{color:var(--muted);font-weight:600}.refs{margin:4px 0 0;padding-left:18px;font-size:13px}
 .tag{font-size:11px;color:var(--muted);border:1px solid var(--line);border-radius:4px;
-padding:0 4px;margin-left:6px}
-.refs{margin:4px 0 0;padding-left:18px;font-size:13px}
-a{color:var(--link)}
+padding:0 4px;margin-left:6px}a{color:var(--link)}
 details summary{cursor:pointer;color:var(--link);font-weight:600;font-size:13px}
 details ul{margin:4px 0;padding-left:18px;font-size:12.5px}
 .filters{display:none;flex-wrap:wrap;gap:10px 20px;align-items:center;position:sticky;top:0;
 background:#fff;padding:12px 0;z-index:1;border-bottom:1px solid var(--line)}
-.js .filters{display:flex}
-.filters label{font-size:14px}
+.js .filters{display:flex}.filters label{font-size:14px}#f-count{margin-left:auto;font-weight:600}
 select,button{font:inherit;font-size:14px;padding:4px 8px;border:1px solid #d0d5dd;
 border-radius:6px;background:#fff;max-width:320px}
-#f-count{margin-left:auto;font-weight:600}
-.legend{font-size:13px;color:var(--muted)}
-.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 12px}
-.legend .error{background:#d92d20}.legend .warning{background:#f79009}
-.legend .info{background:#2e90fa}
-svg text{font-size:13px;fill:#344054}
-footer{color:var(--muted);font-size:12px;padding:0 0 32px}
+.legend{font-size:13px;color:var(--muted)}.legend i{display:inline-block;width:10px;height:10px;
+border-radius:2px;margin:0 4px 0 12px;background:var(--c)}
+svg text{font-size:13px;fill:#344054}footer{color:var(--muted);font-size:12px;padding:0 0 32px}
 [hidden]{display:none!important}
 @media print{body{background:#fff;font-size:11pt}header.top{background:#fff;color:#000;
-padding:0;border-bottom:2px solid #000}.card{background:#fff;border-color:#98a2b3}
-.card span,.sub{color:#475467}.card b{color:#000!important}.filters{display:none!important}
-section{border:0;padding:0}tr{break-inside:avoid}a{color:inherit}}
+padding:0 0 16px;border-bottom:2px solid #000}.card{background:#fff;border-color:#98a2b3}
+.card span,.sub{color:#475467}.card b{color:#000!important}section{border:0;padding:0}
+.filters{display:block!important;position:static;border:0}.filters label,.filters button{
+display:none}tr{break-inside:avoid}a{color:inherit}}
 """
 
 _JS = """
@@ -119,7 +109,8 @@ catch(e){}}
 function(){apply(true);});});
 d.getElementById("f-reset").addEventListener("click",function(){
 pick(cat,"");pick(page,"");sevs.forEach(function(b){b.checked=true;});apply(true);});
-window.addEventListener("hashchange",load);
+window.addEventListener("hashchange",function(){load();
+d.getElementById("findings").scrollIntoView();});
 window.addEventListener("beforeprint",function(){[].forEach.call(d.querySelectorAll("details"),
 function(x){x.open=true;});});
 load();})();
@@ -197,9 +188,10 @@ def _chart(findings: Sequence[Finding]) -> str:
     parts = [f'<svg id="category-chart" role="img" aria-label="Findings by category" '
              f'viewBox="0 0 1040 {len(cats) * row_h + 4}" width="100%">']
     for i, c in enumerate(cats):
-        y, x = i * row_h + 2, label_w
+        y, x = i * row_h + 2, float(label_w)
+        short = c if len(c) <= 26 else c[:25] + "\u2026"
         parts.append(f'<a href="#category={_e(quote(c, safe=""))}"><text x="{label_w - 10}" '
-                     f'y="{y + 17}" text-anchor="end">{_e(c)}</text></a>')
+                     f'y="{y + 17}" text-anchor="end">{_e(short)}<title>{_e(c)}</title></text></a>')
         for s in SEVERITIES:
             w = counts[(c, s)] / top * bar_w
             if w:
@@ -221,7 +213,7 @@ def _pages(by_page: dict[str, Counter[str]]) -> str:
         f'<tr><td class="n">{i}</td><td><a class="path" href="#page={_e(quote(p, safe=""))}">'
         f"{_path(p)}</a></td>" + "".join(f'<td class="n">{c[s]}</td>' for s in SEVERITIES)
         + f'<td class="n">{sum(c.values())}</td><td class="n"><b>{risk_score(c)}</b></td></tr>'
-        for i, (p, c) in enumerate(ranked, 1))
+        for i, (p, c) in enumerate(ranked, 1)) or '<tr><td colspan="7">No findings.</td></tr>'
     w = RISK_WEIGHTS
     return ('<section id="pages"><h2>Pages ranked by risk</h2><p class="note">Risk score = '
             f"{w['error']} &times; errors + {w['warning']} &times; warnings + {w['info']} "
@@ -263,7 +255,8 @@ def _filters(findings: Sequence[Finding], by_page: dict[str, Counter[str]],
             f'</button><output id="f-count" data-total="{total}">Showing {total} of {total} '
             'findings</output></div><table id="findings-table"><thead><tr><th>Severity</th>'
             '<th>Where</th><th>Finding</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table></section>")
+            + ("".join(rows) or '<tr><td colspan="3">No findings.</td></tr>')
+            + "</tbody></table></section>")
 
 
 def _row(members: list[Finding]) -> str:

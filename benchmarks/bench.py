@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Speed and memory figures for claimlint (printed, never asserted).
+
+Usage: python benchmarks/bench.py [--pages 5000] [--jobs N] [--keep DIR]
+
+Generates a synthetic clinic site (HTML pages with shared nav and footer
+boilerplate), then prints files/s, words/s and peak RSS for `claimlint check`
+with --jobs 1 and --jobs N, the same text through spaCy's bare tokenizer
+(spacy.blank("en") + nlp.pipe: the floor a spaCy-based linter can reach), and
+the start-up time of a one-file check, which a pre-commit user feels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NAV = ('<nav><a href="/">Home</a> <a href="/treatments">Treatments</a> '
+       '<a href="/book">Book now and get 20% off</a></nav>')
+FOOTER = ("<footer><p>Harbor Lane Aesthetics, 12 Quay Street. Our revolutionary treatments "
+          "are safe and effective.</p></footer>")
+SENTENCES = [
+    "Exosome injections stimulate dormant hair follicles and thicken thinning hair.",
+    "Our team will talk you through the options at a first appointment.",
+    "Studies show that PRP can restore volume in as little as three sessions.",
+    "Sessions take about forty minutes and cost $450.",
+    "Many clients tell us they noticed a difference after a month.",
+    "Side effects can include redness, swelling and tenderness for a few days.",
+    "Stem cell therapy is a natural alternative to knee surgery.",
+    "We are open from 9am to 6pm, Monday to Saturday.",
+    "Results vary from person to person, and exosome products are not FDA approved.",
+    "92% of our patients would recommend the treatment to a friend.",
+]
+
+
+def make_site(root: Path, pages: int, seed: int = 7) -> int:
+    """Write ``pages`` HTML files under ``root``; return the number of words of copy."""
+    rng = random.Random(seed)
+    words = 0
+    for n in range(pages):
+        body = " ".join(f"<p>{rng.choice(SENTENCES)} {rng.choice(SENTENCES)}</p>"
+                        for _ in range(rng.randint(6, 14)))
+        html = (f"<!doctype html><html><head><title>Treatment {n}</title>"
+                f'<meta name="description" content="{rng.choice(SENTENCES)}"></head><body>'
+                f"{NAV}<main><h1>Treatment page {n}</h1>{body}</main>{FOOTER}</body></html>")
+        folder = root / f"section{n % 20}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"page{n}.html").write_text(html, encoding="utf-8")
+        words += len(body.split()) + 40
+    return words
+
+
+def run_cli(args: list[str]) -> tuple[float, int]:
+    """Run claimlint in a child process; return seconds and the child's peak RSS in MB."""
+    code = ("import resource, subprocess, sys; t = __import__('time').perf_counter(); "
+            "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+            "print(__import__('time').perf_counter() - t, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "claimlint", *args],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]) // 1024
+
+
+def tokenizer_floor(root: Path) -> float:
+    """Seconds for spacy.blank('en') + nlp.pipe over the extracted copy of every page."""
+    import spacy
+
+    from claimlint.extract import load_documents
+
+    texts = [seg.text for p in sorted(root.rglob("*.html"))
+             for d in load_documents(p) for seg in d.segments]
+    nlp = spacy.blank("en")
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=256):
+        pass
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Build the site, run the measurements, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", type=Path, help="build the site here and keep it")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="claimlint-site-"))
+    root.mkdir(parents=True, exist_ok=True)
+    words = make_site(root, args.pages)
+    print(f"site: {args.pages} pages, ~{words:,} words of copy, in {root}")
+    for jobs in sorted({1, args.jobs}):
+        seconds, rss = run_cli(["check", "--format", "json", "--jobs", str(jobs), str(root)])
+        print(f"claimlint --jobs {jobs}: {seconds:6.1f} s  {args.pages / seconds:7.1f} files/s  "
+              f"{words / seconds:9,.0f} words/s  peak RSS {rss} MB (largest process)")
+    floor = tokenizer_floor(root)
+    print(f"spaCy blank tokenizer floor: {floor:6.1f} s  {words / floor:9,.0f} words/s")
+    one = root / "one.md"
+    one.write_text("# Offer\n\nOur revolutionary serum has no downtime.\n", encoding="utf-8")
+    runs = [run_cli(["check", str(one)])[0] for _ in range(5)]
+    print(f"start-up, one small file: median {statistics.median(runs):.2f} s over 5 runs")
+
+
+
+if __name__ == "__main__":
+    main()
