@@ -257,3 +257,33 @@ def test_jobs_give_identical_results_in_the_same_order(capsys: pytest.CaptureFix
     assert outputs[0] == outputs[1]
     report = json.loads(outputs[0][1])
     assert report["summary"]["files"] == 7 and len(report["errors"]) == 1
+
+
+def test_site_exports_wxr_docx_and_html_report(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_heading("Spring offer", level=1)
+    word.add_paragraph("Our serum is a revolutionary option.")
+    word.save(str(tmp_path / "draft.docx"))
+    (tmp_path / "export.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n<item>\n<title>Care</title>\n'
+        '<content:encoded><![CDATA[<p>A miracle serum.</p>]]></content:encoded>\n'
+        '<excerpt:encoded><![CDATA[]]></excerpt:encoded>\n<wp:post_id>7</wp:post_id>\n'
+        '<wp:post_name>care</wp:post_name>\n<wp:status>publish</wp:status>\n'
+        '<wp:post_type>page</wp:post_type>\n</item>\n</channel>\n</rss>\n', encoding="utf-8")
+    (tmp_path / "sitemap.xml").write_text("<urlset></urlset>", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype", str(tmp_path))
+    report = json.loads(out)
+    found = {(Path(f["path"]).name, f["match"], f["line"]) for f in report["findings"]}
+    assert found == {("draft.docx", "revolutionary", 2), ("export.xml#care", "miracle", 6)}
+    assert report["errors"] == []
+    target = tmp_path / "report.html"
+    code, out, _ = run(capsys, "check", "--format", "html", "-o", str(target), "--select", "hype",
+                       str(tmp_path))
+    assert code == 1 and out == ""
+    assert "<svg" in target.read_text(encoding="utf-8")

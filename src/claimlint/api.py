@@ -36,6 +36,7 @@ class Options:
     exclude: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)
     require_reason: bool = False
+    include_drafts: bool = False
 
 
 class Linter:
@@ -112,7 +113,7 @@ class Linter:
     def lint_file(self, path: str) -> FileOutcome:
         """Lint one file: the picklable unit of work for process pools and Dask."""
         try:
-            documents = load_documents(Path(path), path)
+            documents = load_documents(Path(path), path, self.options.include_drafts)
         except ExtractError as exc:
             return FileOutcome(errors=(FileError(path, str(exc)),))
         return FileOutcome.merge(self._lint_batch(documents))
@@ -153,7 +154,7 @@ class Linter:
             for n, item in enumerate(files[i:i + BATCH_FILES]):
                 try:
                     docs = ([document_from_text(stdin_text, stdin_filename)] if item == "-"
-                            else load_documents(Path(item), item))
+                            else load_documents(Path(item), item, self.options.include_drafts))
                     batch.extend((n, d) for d in docs)
                 except ExtractError as exc:
                     failed[n] = FileOutcome(errors=(FileError(item, str(exc)),))

@@ -58,8 +58,13 @@ def _parser() -> argparse.ArgumentParser:
                            description="Lint Markdown and plain-text files for risky claims.",
                            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github", "junit"),
-                       default="text", help="report format (default: text)")
+    check.add_argument("--format", default="text",
+                       choices=("text", "json", "sarif", "github", "junit", "html", "csv"),
+                       help="report format (default: text; html: a self-contained site report)")
+    check.add_argument("-o", "--output", default=None, metavar="FILE",
+                       help="write the report to FILE instead of standard output")
+    check.add_argument("--include-drafts", action="store_true",
+                       help="WordPress exports: lint drafts and pending posts too")
     check.add_argument("--select", type=_csv, action="extend", default=None, metavar="SEL",
                        help="only these rule ids, id prefixes, categories or packs")
     check.add_argument("--ignore", type=_csv, action="extend", default=None, metavar="SEL",

@@ -46,6 +46,7 @@ def _options(args: argparse.Namespace, config: Config) -> Options:
         exclude=config.exclude,
         root=config.root,
         require_reason=config.require_reason,
+        include_drafts=getattr(args, "include_drafts", False),
     )
 
 
@@ -77,7 +78,13 @@ def check(args: argparse.Namespace) -> int:
             print(f"claimlint: fixed {len(fixed)} file(s)", file=sys.stderr)
             result = _without_baseline(linter.lint_paths(
                 args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename), args, config)
-    sys.stdout.write(_report(args.format, result, linter, args.quiet, args.show_suppressed))
+    report = _report(args.format, result, linter, args.quiet, args.show_suppressed)
+    if args.output:
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"  # Excel needs the BOM
+        with open(args.output, "w", encoding=encoding, newline="") as handle:
+            handle.write(report)
+    else:
+        sys.stdout.write(report)
     return exit_code(result, args.fail_on or config.fail_on)
 
 
@@ -149,6 +156,14 @@ def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
 
         selected = [r for r in linter.ruleset.rules if r.id in linter.selected]
         return sarif.render(result, selected, __version__)
+    if fmt == "html":
+        from .report import html
+
+        return html.render(result, __version__)
+    if fmt == "csv":
+        from .report import csv
+
+        return csv.render(result)
     if fmt == "github":
         from .report import github
 

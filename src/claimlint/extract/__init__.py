@@ -36,7 +36,8 @@ def _html(text: str) -> tuple[Segment, ...]:
 
 FORMATS: dict[str, Extractor] = {"text": _text, "markdown": _markdown, "html": _html}
 SUFFIXES: dict[str, str] = {".txt": "text", ".text": "text", ".md": "markdown",
-                            ".markdown": "markdown", ".html": "html", ".htm": "html"}
+                            ".markdown": "markdown", ".html": "html", ".htm": "html",
+                            ".xml": "wxr", ".docx": "docx"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -87,8 +88,9 @@ def document_from_text(text: str, path: str, fmt: str | None = None) -> Document
     return Document(path, text, FORMATS[name](text), name)
 
 
-def load_documents(path: Path, display: str | None = None) -> list[Document]:
-    """Read, decode and extract one file (an export may hold many documents).
+def load_documents(path: Path, display: str | None = None,
+                   include_drafts: bool = False) -> list[Document]:
+    """Read, decode and extract one file (a WordPress export holds many documents).
 
     Raises ExtractError when the file cannot be linted.
     """
@@ -97,5 +99,16 @@ def load_documents(path: Path, display: str | None = None) -> list[Document]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .docx import extract_docx
+
+        return [extract_docx(raw, shown)]
+    if suffix == ".xml":
+        from .wxr import extract_wxr, is_wxr
+
+        text = decode(raw, shown)
+        # A sitemap or feed beside the pages is not copy: only WordPress exports are linted.
+        return extract_wxr(text, shown, include_drafts) if is_wxr(text) else []
     fmt = format_for(shown)
     return [document_from_text(decode(raw, shown, fmt), shown, fmt)]
