@@ -287,3 +287,19 @@ def test_site_exports_wxr_docx_and_html_report(capsys: pytest.CaptureFixture[str
                        str(tmp_path))
     assert code == 1 and out == ""
     assert "<svg" in target.read_text(encoding="utf-8")
+
+
+def test_template_boilerplate_is_shown_once_and_grouped_in_json(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for n in range(4):
+        (tmp_path / f"p{n}.html").write_text(
+            f"<footer><p>Our revolutionary clinic.</p></footer><p>Page {n} is a miracle.</p>")
+    _, out, _ = run(capsys, "check", "--select", "hype", str(tmp_path))
+    assert out.count("'revolutionary'") == 1
+    assert "= on 4 pages:" in out
+    assert out.count("'miracle'") == 4
+    _, out, _ = run(capsys, "check", "--format", "json", "--select", "hype", str(tmp_path))
+    findings = json.loads(out)["findings"]
+    groups = {f["group"] for f in findings if f["match"] == "revolutionary"}
+    assert len(findings) == 8 and len(groups) == 1 and None not in groups
+    assert {f["group"] for f in findings if f["match"] == "miracle"} == {None}

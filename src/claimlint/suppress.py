@@ -58,8 +58,13 @@ class Problem:
 def parse(document: Document) -> list[Directive]:
     """Find the directives in a document's source."""
     pattern = _LINE if document.format == "text" else _COMMENT
+    # A WordPress post is one part of the export: only its own directives apply to it.
+    runs = [r for seg in document.segments for r in seg.runs]
+    lo = min((r.src_start for r in runs), default=0) if document.format == "wxr" else 0
+    hi = max((r.src_start + r.src_len for r in runs), default=0) if document.format == "wxr" \
+        else len(document.text)
     out = []
-    for m in pattern.finditer(document.text):
+    for m in pattern.finditer(document.text, lo, hi):
         body, _, reason = m.group(2).partition(" -- ")
         selectors = tuple(s for s in re.split(r"[\s,]+", body.strip()) if s)
         line, col = document.line_col(m.start())

@@ -35,3 +35,15 @@ def pages(group: Iterable[Finding]) -> list[str]:
 def is_boilerplate(group: Iterable[Finding], min_pages: int = MIN_PAGES) -> bool:
     """True when a group's findings are on ``min_pages`` or more distinct pages."""
     return len(pages(group)) >= min_pages
+
+
+def boilerplate_ids(findings: Iterable[Finding]) -> dict[Finding, str]:
+    """Map each finding of a boilerplate group to a short, stable group id."""
+    import hashlib
+
+    out: dict[Finding, str] = {}
+    for key, members in groups(findings).items():
+        if is_boilerplate(members):
+            gid = "g" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+            out.update((f, gid) for f in members)
+    return out

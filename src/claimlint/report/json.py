@@ -7,12 +7,13 @@ from collections import Counter
 from typing import Any
 
 from ..findings import Finding, LintResult
+from .groups import boilerplate_ids
 
 VERSION = 1
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
-    """Return the contract's object for one finding."""
+def finding_dict(f: Finding, group: str | None = None) -> dict[str, Any]:
+    """Return the contract's object for one finding (``group``: its boilerplate group id)."""
     return {
         "path": f.path,
         "rule": f.rule,
@@ -34,16 +35,18 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "references": [{"title": r.title, "url": r.url} for r in f.references],
         "hedged": f.hedged,
         "advice": f.advice,
+        "group": group,
     }
 
 
 def render(result: LintResult, tool_version: str) -> str:
     """Render a whole run as the version-1 JSON report."""
     by_severity = Counter(f.severity.value for f in result.findings)
+    group_ids = boilerplate_ids(result.findings)
     report = {
         "version": VERSION,
         "tool": {"name": "claimlint", "version": tool_version},
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": [finding_dict(f, group_ids.get(f)) for f in result.findings],
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "suppressed": [{**finding_dict(s.finding), "suppressed_by": {
             "line": s.directive.line, "directive": s.directive.text,
