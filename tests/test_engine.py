@@ -199,3 +199,14 @@ def test_a_model_that_is_not_installed_is_a_usage_error() -> None:
     from claimlint.errors import UsageError
     with pytest.raises(UsageError, match="spaCy model 'no_such_model' is not installed"):
         Linter(Options(model="no_such_model"))
+
+
+def test_line_start_anchors_work_in_every_segment(tmp_path: Path) -> None:
+    path = tmp_path / "anchor.yaml"
+    path.write_text(RULES.replace(
+        "match: {terms: [revolutionary, undeniable, breakthrough]}",
+        "match: {regex: '(?m)^Proven to'}"), encoding="utf-8")
+    linter = Linter(Options(), load_files([("t", path)]))
+    found = [f.line for f in linter.lint_text("Intro.\n\nProven to work.\n\nProven to last.\n", "x.txt")
+             if f.rule == "hype.t"]
+    assert found == [3, 5]

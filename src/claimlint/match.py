@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -22,8 +21,6 @@ Hits = dict[tuple[int, str], list[tuple[int, int]]]
 # Accepted terms (the config's vocabulary "accept": product names that contain a
 # flagged word) cancel any match they overlap.
 ACCEPT = (-1, "accept")
-# Joins segments for one regex pass: "." stops at the newline and "\\s" at the NULs.
-SEPARATOR = "\x00\n\x00"
 
 
 def term_variants(term: str) -> Iterator[str]:
@@ -89,23 +86,14 @@ class CompiledRules:
                 span = doc[start:end]
                 found[self._keys[match_id]].append((span.start_char, span.end_char))
             out.append(found)
-        self._regex_hits([d.text for d in docs], out)
+        for doc, found in zip(docs, out):
+            text = doc.text  # rebuilt from the tokens on every access: read it once
+            for key, rx in self.regexes:
+                for m in rx.finditer(text):
+                    group = "match" if "match" in rx.groupindex and m.group("match") else 0
+                    if m.end(group) > m.start(group):
+                        found[key].append((m.start(group), m.end(group)))
         return out
-
-    def _regex_hits(self, texts: list[str], out: list[Hits]) -> None:
-        """Run every regex once over all segments joined (a separator no pattern crosses)."""
-        joined = SEPARATOR.join(texts)
-        starts, pos = [], 0
-        for text in texts:
-            starts.append(pos)
-            pos += len(text) + len(SEPARATOR)
-        for key, rx in self.regexes:
-            for m in rx.finditer(joined):
-                group = "match" if "match" in rx.groupindex and m.group("match") else 0
-                s, e = m.start(group), m.end(group)
-                i = bisect.bisect_right(starts, s) - 1
-                if e > s and e <= starts[i] + len(texts[i]):
-                    out[i][key].append((s - starts[i], e - starts[i]))
 
 
 def _slots(rule: Rule) -> Iterator[tuple[str, Matchers]]:
