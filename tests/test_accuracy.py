@@ -9,9 +9,9 @@ from claimlint.evaluate import score, table
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 # Floors, not targets: raise them when the rules improve, never lower them quietly.
-MIN_MICRO_PRECISION = 0.80
-MIN_MICRO_RECALL = 0.30
-MIN_FLAGGED_RECALL = 0.40
+MIN_MICRO_PRECISION = 0.90
+MIN_MICRO_RECALL = 0.85
+MIN_FLAGGED_RECALL = 0.90
 
 
 def test_regression_corpus_scores_above_the_floor(linter: Linter) -> None:
