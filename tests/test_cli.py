@@ -303,3 +303,15 @@ def test_template_boilerplate_is_shown_once_and_grouped_in_json(
     groups = {f["group"] for f in findings if f["match"] == "revolutionary"}
     assert len(findings) == 8 and len(groups) == 1 and None not in groups
     assert {f["group"] for f in findings if f["match"] == "miracle"} == {None}
+
+
+def test_include_and_exclude_globs(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("blog/a.md", "drafts/b.md", "pages/c.html", "pages/d.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("A revolutionary serum.\n")
+    _, out, _ = run(capsys, "check", "--format", "json", "--select", "hype",
+                    "--exclude", "drafts/", "--include", "*.md", ".")
+    assert sorted(Path(f["path"]).as_posix() for f in json.loads(out)["findings"]) == [
+        "blog/a.md", "pages/d.md"]

@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="report format (default: text; html: a self-contained site report)")
     check.add_argument("-o", "--output", default=None, metavar="FILE",
                        help="write the report to FILE instead of standard output")
+    check.add_argument("--include", type=_csv, action="extend", default=None, metavar="GLOB",
+                       help="only lint files matching these gitignore-style globs")
+    check.add_argument("--exclude", type=_csv, action="extend", default=None, metavar="GLOB",
+                       help="skip files and folders matching these globs, e.g. drafts/")
     check.add_argument("--include-drafts", action="store_true",
                        help="WordPress exports: lint drafts and pending posts too")
     check.add_argument("--select", type=_csv, action="extend", default=None, metavar="SEL",
