@@ -210,3 +210,9 @@ def test_line_start_anchors_work_in_every_segment(tmp_path: Path) -> None:
     found = [f.line for f in linter.lint_text("Intro.\n\nProven to work.\n\nProven to last.\n", "x.txt")
              if f.rule == "hype.t"]
     assert found == [3, 5]
+
+
+def test_a_negation_claim_is_not_cancelled_by_an_earlier_one(linter: Linter) -> None:
+    found = [f.match for f in linter.lint_text("With no needles and no downtime.", "x.txt")
+             if f.rule == "safety-claim.no-risk"]
+    assert "no downtime" in found

@@ -47,12 +47,15 @@ def is_negated(sent: Span, token_index: int) -> bool:
     prefix = sent.doc.text[sent.start_char : sent.doc[token_index].idx]
     if _DENIAL.search(prefix):
         return True
+    # A claim made of a negation ("no pain", "without needles") is not undone by an
+    # earlier one in a list: "With no needles and no pain".
+    breaks = _CLAUSE_BREAKS | ({"and", "or"} if sent.doc[token_index].lower_ in _NEGATORS else set())
     seen = 0
     for i in range(token_index - 1, sent.start - 1, -1):
         tok = sent.doc[i]
         if tok.is_space:
             continue
-        if tok.lower_ in _CLAUSE_BREAKS or seen >= _NEGATION_WINDOW:
+        if tok.lower_ in breaks or seen >= _NEGATION_WINDOW:
             return False
         if tok.lower_ in _NEGATORS:
             after = sent.doc[i + 1].lower_ if i + 1 < len(sent.doc) else ""
