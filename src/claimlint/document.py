@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -100,6 +101,17 @@ class Segment:
         return s, max(s, self.source_end(end))
 
 
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """Offsets where lines start; cached because every post of an export shares one text."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return tuple(starts)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A decoded source file and the segments extracted from it."""
@@ -111,12 +123,7 @@ class Document:
     _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        pos = self.text.find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = self.text.find("\n", pos + 1)
-        object.__setattr__(self, "_line_starts", tuple(starts))
+        object.__setattr__(self, "_line_starts", _line_starts(self.text))
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """Return the 1-based line and column (in code points) of a source offset."""

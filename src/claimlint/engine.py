@@ -51,7 +51,8 @@ class Engine:
     def lint(self, document: Document, docs: Sequence[Doc]) -> list[Finding]:
         """Return the findings of every rule in ``document`` (``docs`` parse its segments)."""
         hits = self.compiled.hits(docs)
-        segs = [_prepare(seg, doc, h) for seg, doc, h in zip(document.segments, docs, hits)]
+        segs = [_prepare(seg, doc, h)
+                for seg, doc, h in zip(document.segments, docs, hits, strict=True)]
         in_document = {key for s in segs for key, spans in s.hits.items() if spans}
         findings: list[Finding] = []
         for index, rule in enumerate(self.rules):
@@ -68,9 +69,9 @@ class Engine:
             findings.extend(_merge(found))
         categories = {f.category for f in findings}
         for index, rule in enumerate(self.rules):
-            if rule.level == "document" and categories.intersection(rule.trigger):
-                if (index, "required") not in in_document:
-                    findings.append(_document_finding(rule, document.path))
+            if (rule.level == "document" and categories.intersection(rule.trigger)
+                    and (index, "required") not in in_document):
+                findings.append(_document_finding(rule, document.path))
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return findings
 
@@ -92,7 +93,7 @@ class Engine:
             hedged = is_hedged(sent, span.start)
             if hedged and rule.unless.hedged:
                 continue
-            yield self._finding(index, rule, seg, document, sent, start, end, hedged)
+            yield self._finding(index, rule, seg, document, sent, (start, end), span, hedged)
 
     def _cancelled(self, index: int, rule: Rule, seg: _Segment, sent: Span, span: Span) -> bool:
         unless = rule.unless
@@ -115,16 +116,15 @@ class Engine:
 
     def _finding(
         self, index: int, rule: Rule, seg: _Segment, document: Document,
-        sent: Span, start: int, end: int, hedged: bool,
+        sent: Span, match: tuple[int, int], span: Span, hedged: bool,
     ) -> Finding:
-        text = seg.segment.text
-        matched = text[start:end]
+        start, end = match
+        matched = seg.segment.text[start:end]
         replacements: tuple[str, ...] = ()
-        candidates = self._candidates(index, seg.doc, start, end)
+        candidates = self._candidates(index, span)
         if candidates:
-            span = seg.doc.char_span(start, end, alignment_mode="expand")
-            lemma = span[0].lemma_ if span is not None and len(span) == 1 else matched.lower()
-            article = _article_before(seg.doc, span.start if span is not None else 0)
+            lemma = span[0].lemma_ if len(span) == 1 else matched.lower()
+            article = _article_before(seg.doc, span.start)
             wording = render(matched, lemma, candidates, article)
             replacements = wording.replacements
             if wording.includes_article and article:
@@ -159,12 +159,11 @@ class Engine:
             advice=rule.advice,
         )
 
-    def _candidates(self, index: int, doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    def _candidates(self, index: int, span: Span) -> tuple[str, ...]:
         table = self._suggest_keys[index]
         if not table:
             return ()
-        span = doc.char_span(start, end, alignment_mode="expand")
-        key = tuple(t.lemma_ for t in span if not t.is_space) if span is not None else ()
+        key = tuple(t.lemma_ for t in span if not t.is_space)
         return table.get(key) or table.get(("*",)) or ()
 
 

@@ -16,7 +16,6 @@ mapped back through those pieces, so nothing is re-found by searching.
 from __future__ import annotations
 
 import bisect
-import copy
 import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
@@ -231,7 +230,6 @@ def extract_wxr(text: str, path: str, include_drafts: bool = False) -> list[Docu
     """Extract one Document per published post or page (drafts too when asked)."""
     statuses = {"publish"} | (_DRAFTS if include_drafts else set())
     docs: list[Document] = []
-    template: Document | None = None
     seen: set[str] = set()
     for number, item in enumerate(_parse(text, path), 1):
         if item.value("post_type") not in _TYPES or item.value("status") not in statuses:
@@ -241,22 +239,5 @@ def extract_wxr(text: str, path: str, include_drafts: bool = False) -> list[Docu
         if name in seen:  # slugs are unique per post type only; ids are unique
             name = post_id if post_id and post_id not in seen else f"item-{number}"
         seen.add(name)
-        segments = tuple(_segments(text, item))
-        if template is None:
-            template = Document(f"{path}#{name}", text, segments, "wxr")
-            docs.append(template)
-        else:
-            docs.append(_sharing(template, f"{path}#{name}", segments))
+        docs.append(Document(f"{path}#{name}", text, tuple(_segments(text, item)), "wxr"))
     return docs
-
-
-def _sharing(template: Document, path: str, segments: tuple[Segment, ...]) -> Document:
-    """A Document over the same text that reuses the template's line index.
-
-    Document() indexes the line starts of its text; every post shares the whole export,
-    so building each one afresh would cost O(posts x file size).
-    """
-    doc = copy.copy(template)
-    object.__setattr__(doc, "path", path)
-    object.__setattr__(doc, "segments", segments)
-    return doc
