@@ -315,3 +315,39 @@ def test_include_and_exclude_globs(capsys: pytest.CaptureFixture[str], tmp_path:
                     "--exclude", "drafts/", "--include", "*.md", ".")
     assert sorted(Path(f["path"]).as_posix() for f in json.loads(out)["findings"]) == [
         "blog/a.md", "pages/d.md"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_binary_and_oversized_files_are_skipped_with_a_notice(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, jobs: str) -> None:
+    (tmp_path / "big.html").write_text("<p>A revolutionary serum.</p>" + " " * 3000)
+    (tmp_path / "logo.txt").write_bytes(b"GIF89a\x00\x01revolutionary")
+    (tmp_path / "ok.md").write_text("A revolutionary serum.\n")
+    code, out, err = run(capsys, "check", "--format", "json", "--select", "hype", "--jobs", jobs,
+                         "--max-file-size", "2KB", str(tmp_path))
+    report = json.loads(out)
+    assert code == 1 and report["errors"] == [] and report["summary"]["files"] == 1
+    assert [Path(f["path"]).name for f in report["findings"]] == ["ok.md"]
+    assert "big.html: skipped: 3.0 KB is over the 2.0 KB limit (--max-file-size)" in err
+    assert "logo.txt: skipped: a binary file" in err
+    code, out, _ = run(capsys, "check", "--select", "hype", "--max-file-size", "0", str(tmp_path))
+    assert "big.html" in out and "note:" in out and "logo.txt: skipped" in out
+    _, _, err = run(capsys, "check", "--format", "json", "--quiet", "--max-file-size", "2KB",
+                    str(tmp_path))
+    assert err == ""
+
+
+def test_max_file_size_in_config_and_bad_sizes(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path) -> None:
+    (tmp_path / "page.md").write_text("A revolutionary serum.\n" * 100)
+    (tmp_path / ".claimlint.yaml").write_text("max-file-size: 1 KB\n")
+    code, out, _ = run(capsys, "check", "--config", str(tmp_path / ".claimlint.yaml"),
+                       str(tmp_path))
+    assert code == 0 and "page.md: skipped: 2.2 KB is over the 1.0 KB limit" in out
+    (tmp_path / ".claimlint.yaml").write_text("packs: [core]\nmax-file-size: huge\n")
+    code, _, err = run(capsys, "check", "--config", str(tmp_path / ".claimlint.yaml"),
+                       str(tmp_path))
+    assert code == 2 and ".claimlint.yaml:2:16:" in err and "10MB, 512KB" in err
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--max-file-size", "12 parsecs", str(tmp_path)])
+    assert exit_.value.code == 2 and "not a size: '12 parsecs'" in capsys.readouterr().err

@@ -123,3 +123,9 @@ def test_init_writes_a_config_that_loads_and_config_shows_sources(
     assert f"# config file: {tmp_path / '.claimlint.yaml'}" in out
     assert 'packs: ["core", "us-ftc", "us-fda"]  # ' + str(tmp_path / ".claimlint.yaml") in out
     assert 'select: []  # default' in out
+    assert "max-file-size: 10485760  # default" in out
+    text = (tmp_path / ".claimlint.yaml").read_text()
+    (tmp_path / ".claimlint.yaml").write_text(text.replace("# max-file-size: 10MB",
+                                                           "max-file-size: 512KB"))
+    _, out, _ = run(capsys, "config")
+    assert "max-file-size: 524288  # " in out

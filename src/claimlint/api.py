@@ -10,7 +10,7 @@ from .config import Override
 from .document import Document
 from .engine import Engine
 from .discover import PathFilter, iter_files
-from .extract import ExtractError, document_from_text, load_documents
+from .extract import ExtractError, SkipFile, document_from_text, load_documents
 from .findings import FileError, Finding, LintResult, Severity
 from .nlp import build_pipeline
 from .suppress import Problem, Suppressed
@@ -18,6 +18,7 @@ from .suppress import apply as apply_suppressions
 from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 
 BATCH_FILES = 32
+MAX_FILE_SIZE = 10 << 20
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Options:
     root: Path = field(default_factory=Path.cwd)
     require_reason: bool = False
     include_drafts: bool = False
+    max_file_size: int = MAX_FILE_SIZE  # bytes; 0: no limit
 
 
 class Linter:
@@ -113,10 +115,16 @@ class Linter:
     def lint_file(self, path: str) -> FileOutcome:
         """Lint one file: the picklable unit of work for process pools and Dask."""
         try:
-            documents = load_documents(Path(path), path, self.options.include_drafts)
+            documents = self._load(path)
+        except SkipFile as exc:
+            return FileOutcome(notices=(str(exc),))
         except ExtractError as exc:
             return FileOutcome(errors=(FileError(path, str(exc)),))
         return FileOutcome.merge(self._lint_batch(documents))
+
+    def _load(self, path: str) -> list[Document]:
+        opts = self.options
+        return load_documents(Path(path), path, opts.include_drafts, opts.max_file_size)
 
     def lint_paths(
         self, paths: Iterable[str | Path], stdin_text: str | None = None,
@@ -142,8 +150,8 @@ class Linter:
             if progress:
                 progress(done, len(files))
         merged = FileOutcome.merge(parts)
-        return LintResult(merged.findings, merged.errors, len(files), self.notices,
-                          merged.suppressed, merged.problems)
+        return LintResult(merged.findings, merged.errors, len(files) - len(merged.notices),
+                          (*self.notices, *merged.notices), merged.suppressed, merged.problems)
 
     def _serial(self, files: Sequence[str], stdin_text: str, stdin_filename: str
                 ) -> Iterator[FileOutcome]:
@@ -154,8 +162,10 @@ class Linter:
             for n, item in enumerate(files[i:i + BATCH_FILES]):
                 try:
                     docs = ([document_from_text(stdin_text, stdin_filename)] if item == "-"
-                            else load_documents(Path(item), item, self.options.include_drafts))
+                            else self._load(item))
                     batch.extend((n, d) for d in docs)
+                except SkipFile as exc:
+                    failed[n] = FileOutcome(notices=(str(exc),))
                 except ExtractError as exc:
                     failed[n] = FileOutcome(errors=(FileError(item, str(exc)),))
             results = self._lint_batch([d for _, d in batch])
@@ -174,6 +184,7 @@ class FileOutcome:
     suppressed: tuple[Suppressed, ...] = ()
     problems: tuple[Problem, ...] = ()
     errors: tuple[FileError, ...] = ()
+    notices: tuple[str, ...] = ()  # files skipped as binary or too large
 
     @staticmethod
     def merge(parts: Iterable[FileOutcome]) -> FileOutcome:
@@ -184,6 +195,7 @@ class FileOutcome:
             tuple(s for p in items for s in p.suppressed),
             tuple(x for p in items for x in p.problems),
             tuple(e for p in items for e in p.errors),
+            tuple(n for p in items for n in p.notices),
         )
 
 

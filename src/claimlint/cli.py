@@ -34,6 +34,15 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _size(value: str) -> int:
+    from .config import parse_size
+
+    size = parse_size(value)
+    if size is None:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 10MB, 512KB, 0)")
+    return size
+
+
 def _add_rule_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, metavar="PATH",
                    help="config file (default: the closest .claimlint.yaml or [tool.claimlint] "
@@ -67,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="only lint files matching these gitignore-style globs")
     check.add_argument("--exclude", type=_csv, action="extend", default=None, metavar="GLOB",
                        help="skip files and folders matching these globs, e.g. drafts/")
+    check.add_argument("--max-file-size", type=_size, default=None, metavar="SIZE",
+                       help="skip larger files with a notice (default: 10MB; 0: no limit)")
     check.add_argument("--include-drafts", action="store_true",
                        help="WordPress exports: lint drafts and pending posts too")
     check.add_argument("--select", type=_csv, action="extend", default=None, metavar="SEL",

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .api import Linter, Options
+from .api import MAX_FILE_SIZE, Linter, Options
 from . import baseline
 from .baseline import FILENAME
 from .config import Config, find_config, load_config
@@ -47,6 +47,8 @@ def _options(args: argparse.Namespace, config: Config) -> Options:
         root=config.root,
         require_reason=config.require_reason,
         include_drafts=getattr(args, "include_drafts", False),
+        max_file_size=next((s for s in (getattr(args, "max_file_size", None),
+                                         config.max_file_size) if s is not None), MAX_FILE_SIZE),
     )
 
 
@@ -79,6 +81,9 @@ def check(args: argparse.Namespace) -> int:
             result = _without_baseline(linter.lint_paths(
                 args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename), args, config)
     report = _report(args.format, result, linter, args.quiet, args.show_suppressed)
+    if args.format in ("json", "csv") and not args.quiet:
+        for notice in result.notices:  # these formats have no place for notices
+            print(f"claimlint: note: {notice}", file=sys.stderr)
     if args.output:
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"  # Excel needs the BOM
         with open(args.output, "w", encoding=encoding, newline="") as handle:
@@ -348,6 +353,9 @@ fail-on: warning
 # include: ["content/**"]
 exclude: ["node_modules/", "drafts/"]
 
+# Skip larger files with a notice (a page over this is rarely copy); 0: no limit.
+# max-file-size: 10MB
+
 # Settings for some files only.
 # overrides:
 #   - files: ["blog/**"]
@@ -392,6 +400,7 @@ def config(args: argparse.Namespace) -> int:
                        "ignore": list(o.ignore)} for o in cfg.overrides],
         "vocabulary": {k: list(v) for k, v in cfg.vocabulary.items()},
         "model": cfg.model, "require-reason": cfg.require_reason,
+        "max-file-size": MAX_FILE_SIZE if cfg.max_file_size is None else cfg.max_file_size,
     }
     for key, value in values.items():
         print(f"{key}: {json.dumps(value)}  # {cfg.sources.get(key, 'default')}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ CONFIG_NAMES = (".claimlint.yaml", ".claimlint.yml")
 FAIL_ON = ("error", "warning", "info", "never")
 _LIST_KEYS = ("packs", "rule-paths", "select", "ignore", "include", "exclude")
 _KEYS = {*_LIST_KEYS, "extends", "severity", "fail-on", "overrides", "vocabulary", "model",
-         "require-reason"}
+         "require-reason", "max-file-size"}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])i?)?b?\s*", re.IGNORECASE)
 _OVERRIDE_KEYS = {"files", "select", "ignore", "severity"}
 
 
@@ -48,6 +50,7 @@ class Config:
     vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
     model: str | None = None
     require_reason: bool = False
+    max_file_size: int | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -129,6 +132,14 @@ def _read(path: Path) -> tuple[dict[str, Any], _Where]:
     return data, where
 
 
+def parse_size(text: str) -> int | None:
+    """Parse a size such as ``10MB``, ``512 KB`` or ``2000000`` (bytes, 1 KB = 1024 B)."""
+    m = _SIZE.fullmatch(text)
+    if not m:
+        return None
+    return int(float(m.group(1)) * 1024 ** " kmg".index((m.group(2) or " ").lower()))
+
+
 def _strings(where: _Where, key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -185,6 +196,12 @@ def _apply(config: Config, data: dict[str, Any], where: _Where, path: Path) -> N
             config.vocabulary = {str(k): _strings(where, key, v) for k, v in value.items()}
         elif key == "overrides":
             config.overrides = _overrides(where, value)
+        elif key == "max-file-size":
+            size = parse_size(str(value))
+            if size is None:
+                raise where.fail(key, f"'max-file-size' must be a size such as 10MB, 512KB or "
+                                 f"0 for no limit, not {value!r}", value=True)
+            config.max_file_size = size
 
 
 def _overrides(where: _Where, value: Any) -> tuple[Override, ...]:

@@ -16,6 +16,10 @@ class ExtractError(ClaimlintError):
     """A file that cannot be read, decoded or parsed; it goes to the report's errors."""
 
 
+class SkipFile(ClaimlintError):
+    """A file that is not copy to lint (binary, or over the size limit); it gets a notice."""
+
+
 def _markdown(text: str) -> tuple[Segment, ...]:
     from .markdown import extract_markdown
 
@@ -41,6 +45,16 @@ SUFFIXES: dict[str, str] = {".txt": "text", ".text": "text", ".md": "markdown",
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
+def format_size(size: int) -> str:
+    """Render a byte count for people: 512 B, 1.5 KB, 12.0 MB (1 KB = 1024 B)."""
+    value, unit = float(size), "B"
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            break
+        value /= 1024
+    return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+
+
 def format_for(path: str) -> str:
     """Return the format name for a file name (plain text when the suffix is unknown)."""
     return SUFFIXES.get(Path(path).suffix.lower(), "text")
@@ -53,7 +67,7 @@ def decode(raw: bytes, path: str, fmt: str = "text") -> str:
     Windows-1252 fallback. Other files must be UTF-8.
     """
     if b"\x00" in raw[:8192]:
-        raise ExtractError(f"{path}: looks like a binary file (NUL bytes); skipped")
+        raise SkipFile(f"{path}: skipped: a binary file (NUL bytes), not text")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif fmt == "html":
@@ -88,14 +102,19 @@ def document_from_text(text: str, path: str, fmt: str | None = None) -> Document
     return Document(path, text, FORMATS[name](text), name)
 
 
-def load_documents(path: Path, display: str | None = None,
-                   include_drafts: bool = False) -> list[Document]:
+def load_documents(path: Path, display: str | None = None, include_drafts: bool = False,
+                   max_bytes: int = 0) -> list[Document]:
     """Read, decode and extract one file (a WordPress export holds many documents).
 
-    Raises ExtractError when the file cannot be linted.
+    Raises ExtractError when the file cannot be linted, SkipFile when it is binary or
+    larger than ``max_bytes`` (0: no limit).
     """
     shown = display or str(path)
     try:
+        size = path.stat().st_size
+        if max_bytes and size > max_bytes:
+            raise SkipFile(f"{shown}: skipped: {format_size(size)} is over the "
+                           f"{format_size(max_bytes)} limit (--max-file-size)")
         raw = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{shown}: cannot read: {exc.strerror or exc}") from None

@@ -44,7 +44,7 @@ def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = F
         console.print()
     for p in result.problems:
         console.print(Text.assemble((f"{p.path}:{p.line}:{p.column}: ", "bold"),
-                                    ("warning ", _STYLE["warning"]), p.message))
+                                    ("warning ", _STYLE["warning"]), p.message), soft_wrap=True)
     if show_suppressed and result.suppressed:
         console.print(Text("Suppressed by inline approvals", style="bold underline"))
         for s in result.suppressed:
@@ -54,9 +54,9 @@ def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = F
                 (f"approved at line {d.line}: ", "dim"), d.reason or "(no reason given)"))
         console.print()
     for error in result.errors:
-        console.print(Text.assemble(("error: ", "bold red"), error.message))
-    for notice in result.notices:
-        console.print(Text.assemble(("note: ", "bold"), notice))
+        console.print(Text.assemble(("error: ", "bold red"), error.message), soft_wrap=True)
+    for notice in result.notices:  # soft_wrap: a path is never split across lines
+        console.print(Text.assemble(("note: ", "bold"), notice), soft_wrap=True)
     if not quiet:
         _summary(console, result)
     return buffer.getvalue()
