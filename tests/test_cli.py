@@ -303,6 +303,11 @@ def test_template_boilerplate_is_shown_once_and_grouped_in_json(
     groups = {f["group"] for f in findings if f["match"] == "revolutionary"}
     assert len(findings) == 8 and len(groups) == 1 and None not in groups
     assert {f["group"] for f in findings if f["match"] == "miracle"} == {None}
+    # a page-level finding (no disclosure) is about each page, never template boilerplate
+    for n in range(4):
+        (tmp_path / f"p{n}.html").write_text(f"<p>Page {n}: exosome injections regrow hair.</p>")
+    _, out, _ = run(capsys, "check", "--select", "missing-disclosure", str(tmp_path))
+    assert out.count("missing-disclosure.treatment-claims") == 4 and "on 4 pages" not in out
 
 
 def test_include_and_exclude_globs(capsys: pytest.CaptureFixture[str], tmp_path: Path,

@@ -33,8 +33,12 @@ def pages(group: Iterable[Finding]) -> list[str]:
 
 
 def is_boilerplate(group: Iterable[Finding], min_pages: int = MIN_PAGES) -> bool:
-    """True when a group's findings are on ``min_pages`` or more distinct pages."""
-    return len(pages(group)) >= min_pages
+    """True when a group's findings quote text and are on ``min_pages`` or more pages.
+
+    A page-level finding (a missing disclosure) quotes no text: it is about each page.
+    """
+    members = list(group)
+    return bool(members and members[0].sentence.strip()) and len(pages(members)) >= min_pages
 
 
 def boilerplate_ids(findings: Iterable[Finding]) -> dict[Finding, str]:
