@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import claimlint
 from claimlint.cli import main
 
 SITE = Path(__file__).resolve().parents[1] / "examples" / "site"
@@ -63,3 +64,25 @@ def test_drafts_are_linted_on_request(capsys: pytest.CaptureFixture[str]) -> Non
     main(["check", "--format", "json", "--include-drafts", str(SITE / "wp-export.xml")])
     found = {f["path"].split("#")[-1] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert found == {"glowcell-serum", "med-spa", "exosomes-alopecia"}
+
+
+def _lint_in_worker(path: str) -> claimlint.FileOutcome:
+    """What a Dask worker runs: a linter built once per process, one file per call."""
+    if not _WORKER:
+        _WORKER.append(claimlint.Linter())
+    return _WORKER[0].lint_file(path)
+
+
+_WORKER: list[claimlint.Linter] = []
+
+
+def test_the_unit_of_work_runs_in_other_processes_and_pickles(report: dict) -> None:
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    files = sorted(str(p) for p in SITE.rglob("*") if p.suffix in (".html", ".xml", ".docx"))
+    with ProcessPoolExecutor(2) as pool:
+        outcomes = list(pool.map(_lint_in_worker, files))
+    assert pickle.loads(pickle.dumps(outcomes)) == outcomes
+    found = sorted((f.path, f.start, f.rule) for o in outcomes for f in o.findings)
+    assert found == sorted((f["path"], f["start"], f["rule"]) for f in report["findings"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .api import Linter, Options, lint_paths, lint_text
+from .api import FileOutcome, Linter, Options, lint_paths, lint_text
 from .findings import Applicability, FileError, Finding, Fix, LintResult, Reference, Severity
 
 __version__ = "0.1.0"
@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Applicability",
     "FileError",
+    "FileOutcome",
     "Finding",
     "Fix",
     "LintResult",
