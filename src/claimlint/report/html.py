@@ -156,7 +156,7 @@ def render(result: LintResult, tool_version: str, title: str = "claimlint report
     rows += [_row([f]) for f in findings if group_key(f) not in grouped]
     cards = [("", len(findings), "findings")] + [
         (s, sev[s], s + ("s" if s != "info" else "")) for s in SEVERITIES
-    ] + [("", len(by_page), f"pages with findings (of {result.files})")]
+    ] + [("", len(by_page), "pages with findings")]
     out = [
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">',
@@ -166,7 +166,7 @@ def render(result: LintResult, tool_version: str, title: str = "claimlint report
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f'<header class="top"><div class="wrap"><h1>{_e(title)}</h1>',
         f'<p class="sub">Health-marketing claims review by claimlint {_e(tool_version)} '
-        f"&middot; {result.files} page(s) checked</p><div class=\"cards\" id=\"totals\">",
+        f"&middot; {result.files} file(s) checked</p><div class=\"cards\" id=\"totals\">",
         *(f'<div class="card {c}"><b>{n}</b><span>{_e(label)}</span></div>'
           for c, n, label in cards),
         '</div></div></header><main class="wrap">',
