@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimlint import Linter, Options, Severity
+from claimlint import Linter, Options, Severity, lint_text
 from claimlint.ruleset import load_files
 
 RULES = """\
@@ -216,3 +216,17 @@ def test_a_negation_claim_is_not_cancelled_by_an_earlier_one(linter: Linter) -> 
     found = [f.match for f in linter.lint_text("With no needles and no downtime.", "x.txt")
              if f.rule == "safety-claim.no-risk"]
     assert "no downtime" in found
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a claim worded as an absence is not undone by an earlier one in a list
+    ("No downtime and zero side effects.", ["No downtime", "zero side effects"]),
+    # "safe and effective" claims efficacy as well as safety
+    ("Our facials are safe and effective.", ["safe", "effective"]),
+    # a parenthetical dash keeps a denial in the same sentence as the claim
+    ("There is no evidence – whatever some clinics say – that exosomes cure baldness.", []),
+])
+def test_context_across_lists_and_dashes(text: str, expected: list[str]) -> None:
+    found = lint_text(text, path="x.txt", options=Options(packs=("core",),
+                                                          ignore=("missing-disclosure",)))
+    assert sorted({f.match for f in found}) == sorted(expected)

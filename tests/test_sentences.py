@@ -23,6 +23,9 @@ def sentences(text: str) -> list[str]:
     ("“It works.” She smiled.", ["“It works.”", "She smiled."]),
     ("Benefits • thicker hair • less shedding", ["Benefits", "• thicker hair", "• less shedding"]),
     ("Version 2.0 is out. Done.", ["Version 2.0 is out.", "Done."]),
+    # a dash inside a line is a parenthesis, at a line start a list marker
+    ("No proof – whatever ads say – that it works.", ["No proof – whatever ads say – that it works."]),
+    ("Benefits:\n– thicker hair\n— less shedding", ["Benefits:", "– thicker hair", "— less shedding"]),
 ])
 def test_sentence_split(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected

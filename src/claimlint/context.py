@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 _NEGATORS = frozenset(
     "not n't no never without neither nor none cannot nothing nobody lack lacks lacking".split()
 )
+# Claims worded as an absence ("no pain", "zero side effects") start with one of these.
+_NEGATIVE_CLAIMS = _NEGATORS | {"zero", "0"}
 # Tokens that close the clause a negation or hedge can reach back across.
 _CLAUSE_BREAKS = frozenset(", ; : — – ( ) but however although though while whereas".split())
 _NEGATION_WINDOW = 6
@@ -42,14 +44,17 @@ _REPORTED = re.compile(
 _QUESTION_END = re.compile(r"\?[\s”\"’')\]]*$")
 
 
-def is_negated(sent: Span, token_index: int) -> bool:
-    """True when a negation governs the match that starts at doc token ``token_index``."""
-    prefix = sent.doc.text[sent.start_char : sent.doc[token_index].idx]
-    if _DENIAL.search(prefix):
+def is_negated(sent: Span, token_index: int, text: str | None = None) -> bool:
+    """True when a negation governs the match that starts at doc token ``token_index``.
+
+    ``text`` is the doc's text when the caller has it (``Doc.text`` is rebuilt per access).
+    """
+    if _DENIAL.search(_prefix(sent, token_index, text)):
         return True
     # A claim made of a negation ("no pain", "without needles") is not undone by an
     # earlier one in a list: "With no needles and no pain".
-    breaks = _CLAUSE_BREAKS | ({"and", "or"} if sent.doc[token_index].lower_ in _NEGATORS else set())
+    claim = sent.doc[token_index].lower_
+    breaks = _CLAUSE_BREAKS | ({"and", "or"} if claim in _NEGATIVE_CLAIMS else set())
     seen = 0
     for i in range(token_index - 1, sent.start - 1, -1):
         tok = sent.doc[i]
@@ -76,11 +81,17 @@ def is_hedged(sent: Span, token_index: int) -> bool:
     return False
 
 
-def is_reported(sent: Span, token_index: int) -> bool:
+def is_reported(sent: Span, token_index: int, text: str | None = None) -> bool:
     """True when the sentence reports or disputes someone else's claim before the match."""
-    return bool(_REPORTED.search(sent.doc.text[sent.start_char : sent.doc[token_index].idx]))
+    return bool(_REPORTED.search(_prefix(sent, token_index, text)))
+
+
+def _prefix(sent: Span, token_index: int, text: str | None) -> str:
+    """Return the sentence's text before doc token ``token_index``."""
+    return (sent.doc.text if text is None else text)[sent.start_char : sent.doc[token_index].idx]
 
 
 def is_question(sentence_text: str) -> bool:
     """True when the sentence is a question."""
     return bool(_QUESTION_END.search(sentence_text))
+

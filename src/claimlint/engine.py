@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .citations import has_citation
@@ -26,15 +27,25 @@ class _Segment:
 
     segment: Segment
     doc: Doc
+    text: str
     sents: tuple[Span, ...]
     starts: tuple[int, ...]
     hits: Hits
+    cited: dict[tuple[int, int], bool] = field(default_factory=dict)
 
     def sentence_at(self, char: int) -> Span:
         return self.sents[max(bisect.bisect_right(self.starts, char) - 1, 0)]
 
     def within(self, key: tuple[int, str], sent: Span) -> list[tuple[int, int]]:
-        return [(s, e) for s, e in self.hits.get(key, ()) if sent.start_char <= s < sent.end_char]
+        lo, hi = sent.start_char, sent.end_char
+        return [(s, e) for s, e in self.hits.get(key, ()) if lo <= s < hi]
+
+    def has_citation(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` cites a source; asked once per sentence or segment."""
+        found = self.cited.get((start, end))
+        if found is None:
+            found = self.cited[start, end] = has_citation(self.text[start:end])
+        return found
 
 
 class Engine:
@@ -50,10 +61,18 @@ class Engine:
 
     def lint(self, document: Document, docs: Sequence[Doc]) -> list[Finding]:
         """Return the findings of every rule in ``document`` (``docs`` parse its segments)."""
-        hits = self.compiled.hits(docs)
-        segs = [_prepare(seg, doc, h)
-                for seg, doc, h in zip(document.segments, docs, hits, strict=True)]
-        in_document = {key for s in segs for key, spans in s.hits.items() if spans}
+        # A doc's text is its segment's (spaCy never alters text); Doc.text would rebuild it.
+        texts = [seg.text for seg in document.segments]
+        hits = self.compiled.hits(docs, texts)
+        in_document = {key for h in hits for key, spans in h.items() if spans}
+        # The segments each rule matched in, in order; only these need sentences.
+        matched: dict[int, list[_Segment]] = defaultdict(list)
+        for seg, doc, text, h in zip(document.segments, docs, texts, hits, strict=True):
+            indexes = [index for index, slot in h if slot == "match"]
+            if indexes:
+                prepared = _prepare(seg, doc, text, h)
+                for index in indexes:
+                    matched[index].append(prepared)
         findings: list[Finding] = []
         for index, rule in enumerate(self.rules):
             if rule.level != "sentence":
@@ -62,7 +81,7 @@ class Engine:
                 continue
             found = [
                 f
-                for seg in segs
+                for seg in matched.get(index, ())
                 if seg.segment.scope in rule.scope
                 for f in self._sentence_findings(index, rule, seg, document)
             ]
@@ -97,15 +116,15 @@ class Engine:
 
     def _cancelled(self, index: int, rule: Rule, seg: _Segment, sent: Span, span: Span) -> bool:
         unless = rule.unless
-        if unless.negated and is_negated(sent, span.start):
+        if unless.negated and is_negated(sent, span.start, seg.text):
             return True
-        if unless.reported and is_reported(sent, span.start):
+        if unless.reported and is_reported(sent, span.start, seg.text):
             return True
-        if unless.question and is_question(sent.text):
+        if unless.question and is_question(seg.text[sent.start_char:sent.end_char]):
             return True
-        if unless.cited == "sentence" and has_citation(sent.text):
+        if unless.cited == "sentence" and seg.has_citation(sent.start_char, sent.end_char):
             return True
-        if unless.cited == "paragraph" and has_citation(seg.segment.text):
+        if unless.cited == "paragraph" and seg.has_citation(0, len(seg.text)):
             return True
         if unless.sentence_has and seg.within((index, "unless.sentence"), sent):
             return True
@@ -142,7 +161,7 @@ class Engine:
             rule=rule.id,
             category=rule.category,
             severity=severity,
-            message=rule.message.format(match=document.text[src_start:src_end]),
+            message=rule.message.format(match=seg.segment.text[start:end]),
             start=src_start,
             end=src_end,
             match=document.text[src_start:src_end],
@@ -151,7 +170,7 @@ class Engine:
             end_line=end_line,
             end_column=end_col,
             scope=seg.segment.scope,
-            sentence=" ".join(sent.text.split()),
+            sentence=" ".join(seg.text[sent.start_char:sent.end_char].split()),
             suggestions=replacements,
             fix=fix,
             references=rule.references,
@@ -167,9 +186,9 @@ class Engine:
         return table.get(key) or table.get(("*",)) or ()
 
 
-def _prepare(segment: Segment, doc: Doc, hits: Hits) -> _Segment:
+def _prepare(segment: Segment, doc: Doc, text: str, hits: Hits) -> _Segment:
     sents = tuple(doc.sents) if len(doc) else ()
-    return _Segment(segment, doc, sents, tuple(s.start_char for s in sents), hits)
+    return _Segment(segment, doc, text, sents, tuple(s.start_char for s in sents), hits)
 
 
 def _article_before(doc: Doc, token_index: int) -> tuple[str, str] | None:

@@ -6,10 +6,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .nlp import set_lemmas
-from .ruleset import Matchers, Rule
+from .prefilter import Prefilter, required_strings
+from .ruleset import Matchers, Rule, compile_regex
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -51,11 +52,15 @@ class CompiledRules:
         self.matcher = Matcher(self.nlp.vocab)
         self.regexes: list[tuple[tuple[int, str], re.Pattern[str]]] = []
         self._keys: dict[int, tuple[int, str]] = {}
+        self._pattern_needs: list[tuple[tuple[str, frozenset[int]], ...]] = []
         for index, rule in enumerate(self.rules):
             for slot, matchers in _slots(rule):
                 self._add(index, slot, matchers)
         if self.accept:
             self._add(ACCEPT[0], ACCEPT[1], Matchers(terms=self.accept))
+        self._pooled_needs = _pooled(self._pattern_needs)
+        self._prefilter = Prefilter([required_strings(rx.pattern, rx.flags)
+                                     for _, rx in self.regexes])
 
     def _add(self, index: int, slot: str, matchers: Matchers) -> None:
         key = (index, slot)
@@ -73,27 +78,52 @@ class CompiledRules:
             self.phrases.add(name, docs)
         if matchers.patterns:
             self.matcher.add(name, [list(p) for p in matchers.patterns])
+            self._pattern_needs.extend(map(token_needs, matchers.patterns))
         for rx in matchers.regex:
-            self.regexes.append((key, re.compile(rx, re.IGNORECASE)))
+            self.regexes.append((key, compile_regex(rx)))
 
-    def hits(self, docs: Sequence[Doc]) -> list[Hits]:
-        """Return, per segment doc, the character spans each (rule index, slot) matched."""
+    def hits(self, docs: Sequence[Doc], texts: Sequence[str] | None = None) -> list[Hits]:
+        """Return, per segment doc, the character spans each (rule index, slot) matched.
+
+        ``texts`` are the docs' texts when the caller has them.
+        """
+        from spacy.attrs import IDX, LENGTH
+
         out: list[Hits] = []
         for doc in docs:
             found: Hits = defaultdict(list)
-            matches = [*self.phrases(doc), *(self.matcher(doc) if len(self.matcher) else ())]
-            for match_id, start, end in matches:
-                span = doc[start:end]
-                found[self._keys[match_id]].append((span.start_char, span.end_char))
+            matches = [*self.phrases(doc), *(self.matcher(doc) if self._may_match(doc) else ())]
+            if matches:
+                # Span.start_char and end_char, without building Span and Token objects.
+                idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
+                keys = self._keys
+                for match_id, start, end in matches:
+                    found[keys[match_id]].append((idx[start], idx[end - 1] + length[end - 1]))
             out.append(found)
-        for doc, found in zip(docs, out):
-            text = doc.text  # rebuilt from the tokens on every access: read it once
-            for key, rx in self.regexes:
+        for text, found in zip(texts or [doc.text for doc in docs], out, strict=True):
+            for key, rx in self._regexes_for(text):
                 for m in rx.finditer(text):
                     group = "match" if "match" in rx.groupindex and m.group("match") else 0
                     if m.end(group) > m.start(group):
                         found[key].append((m.start(group), m.end(group)))
         return out
+
+    def _may_match(self, doc: Doc) -> bool:
+        """False when no token pattern can match: one of its required tokens is absent."""
+        if not self._pattern_needs:
+            return False
+        lowers, lemmas = doc.to_array(["LOWER", "LEMMA"]).T.tolist()
+        pooled = self._pooled_needs
+        if pooled and pooled["LOWER"].isdisjoint(lowers) and pooled["LEMMA"].isdisjoint(lemmas):
+            return False
+        present = {"LOWER": set(lowers), "LEMMA": set(lemmas)}
+        return any(all(not values.isdisjoint(present[attr]) for attr, values in needs)
+                   for needs in self._pattern_needs)
+
+    def _regexes_for(self, text: str) -> list[tuple[tuple[int, str], re.Pattern[str]]]:
+        """Return, in order, the regexes that can match ``text``."""
+        selected = self._prefilter.select(text)
+        return self.regexes if selected is None else [self.regexes[n] for n in selected]
 
 
 def _slots(rule: Rule) -> Iterator[tuple[str, Matchers]]:
@@ -106,3 +136,36 @@ def _slots(rule: Rule) -> Iterator[tuple[str, Matchers]]:
         ("required", rule.required),
     )
     return ((slot, m) for slot, m in pairs if m)
+
+
+def token_needs(pattern: Sequence[dict[str, Any]]) -> tuple[tuple[str, frozenset[int]], ...]:
+    """Return (LOWER or LEMMA, hashes) pairs: a match needs a token with one of each's values.
+
+    Only tokens that must occur (no OP, "1" or "+") and plain values or IN lists count.
+    """
+    from spacy.strings import get_string_id
+
+    needs = []
+    for token in pattern:
+        keys = {k: str(k).upper() for k in token}
+        if any(keys[k] == "OP" and token[k] not in ("1", "+") for k in token):
+            continue
+        for attr, value in token.items():
+            if keys[attr] not in ("LOWER", "LEMMA"):
+                continue
+            values = value.get("IN") if isinstance(value, dict) else [value]
+            if isinstance(values, list) and all(isinstance(v, (str, int)) for v in values):
+                needs.append((keys[attr], frozenset(map(get_string_id, values))))
+    return tuple(needs)
+
+
+def _pooled(patterns: Sequence[Sequence[tuple[str, frozenset[int]]]]
+            ) -> dict[str, frozenset[int]] | None:
+    """Pool each pattern's smallest need per attribute: no match without one of them."""
+    pooled: dict[str, set[int]] = {"LOWER": set(), "LEMMA": set()}
+    for needs in patterns:
+        if not needs:
+            return None
+        attr, values = min(needs, key=lambda need: len(need[1]))
+        pooled[attr].update(values)
+    return {attr: frozenset(values) for attr, values in pooled.items()}

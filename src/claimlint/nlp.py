@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import UsageError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.lookups import Table
+    from spacy.strings import StringStore
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
+    from thinc.types import Ints2d
 
 # Abbreviations whose full stop never ends a sentence in this genre; the
 # tokenizer already keeps "Dr.", "e.g.", "vs.", "St." whole.
@@ -22,8 +23,16 @@ ABBREVIATIONS = frozenset(
 )
 _FINAL = re.compile(r"^[.!?…]+$")
 _CLOSERS = frozenset("”\"’')]»")
-_BULLETS = frozenset("•·‣◦▪●■–—")
+_BULLETS = frozenset("•·‣◦▪●■")
+_DASHES = frozenset("–—")  # list markers at a line start; inside a line, a parenthesis
 _DEGREE_TAGS = ("JJR", "JJS", "RBR", "RBS")
+# What a token's text alone says about sentence boundaries, cached per string hash.
+_BULLET, _PARAGRAPH, _NEWLINE, _STOP, _CLOSER, _DASH = 1, 2, 4, 8, 16, 32
+_KINDS: dict[int, int] = {}
+_NOT_START = 2**64 - 1  # is_sent_start False (-1) as a uint64 array holds it
+_PERMANENT: dict[str, Any] = {"allow_transient": False}
+# Per string store: lower-case form -> lemma, as string hashes.
+_LEMMA_HASHES: dict[int, tuple[StringStore, dict[int, int]]] = {}
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -35,8 +44,9 @@ def lemma_of(lower: str) -> str:
     therefore stay as they are.
     """
     from lemminflect import getAllInflections, getAllLemmas, getAllLemmasOOV
+    from spacy.strings import get_string_id
 
-    lemma = _lemma_table().get(lower, None)
+    lemma = _lemma_table().get(get_string_id(lower))
     if lemma is None:  # not in the table: domain words such as "exosomes", "peptides"
         known = getAllLemmas(lower)
         oov = lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(lower) > 4
@@ -51,65 +61,109 @@ def lemma_of(lower: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _lemma_table() -> Table:
-    from spacy.lookups import load_lookups
+def _lemma_table() -> dict[int, str]:
+    """Return spaCy's English lookup lemmas keyed as its Table keys them (by string id)."""
+    from spacy.strings import get_string_id
+    from spacy.util import load_language_data, registry
 
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    # spacy.lookups.Table would hash and Bloom-index each of the 40k entries in Python.
+    data = cast("dict[str, str]", load_language_data(registry.lookups.get("en")["lemma_lookup"]))
+    return {get_string_id(word): lemma for word, lemma in data.items()}
 
 
 def set_lemmas(doc: Doc) -> Doc:
     """Give every token a lower-cased, degree-keeping lookup lemma."""
-    for token in doc:
-        token.lemma_ = lemma_of(token.lower_)
+    from spacy.attrs import LEMMA, LOWER
+
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    # The store must keep every lemma string the table hands out: see _keep.
+    table = _LEMMA_HASHES.setdefault(id(strings), (strings, {}))[1]
+    lowers = doc.to_array(LOWER).tolist()
+    lemmas = [table.get(h, 0) for h in lowers]
+    if 0 in lemmas:
+        for h in {h for h, lemma in zip(lowers, lemmas, strict=True) if not lemma}:
+            table[h] = _keep(strings, lemma_of(strings[h]))
+        lemmas = [table[h] for h in lowers]
+    doc.from_array([LEMMA], _column(lemmas))
     return doc
+
+
+def _keep(strings: StringStore, text: str) -> int:
+    """Add ``text`` to ``strings`` for good, even inside a spaCy memory zone."""
+    try:
+        return int(strings.add(text, **_PERMANENT))
+    except TypeError:  # spaCy < 3.8 has no memory zones
+        return int(strings.add(text))
+
+
+def _column(values: list[int]) -> Ints2d:
+    """Return ``values`` as the uint64 column ``Doc.from_array`` reads."""
+    import numpy
+
+    return cast("Ints2d", numpy.array(values, dtype=numpy.uint64).reshape(-1, 1))
 
 
 def split_sentences(doc: Doc) -> Doc:
     """Mark sentence starts for marketing copy: abbreviations, bullets, headings."""
+    from spacy.attrs import IS_LOWER, IS_SPACE, ORTH, SENT_START, SPACY
+
     n = len(doc)
     if not n:
         return doc
-    starts = [False] * n
-    starts[0] = True
-    i = 0
-    while i < n:
-        tok = doc[i]
-        if tok.text in _BULLETS and i > 0:
-            starts[i] = True
-        elif "\n\n" in tok.text or (tok.is_space and "\n" in tok.text and i + 1 < n
-                                     and doc[i + 1].text in _BULLETS):
+    if doc.has_annotation("DEP"):
+        doc[0].is_sent_start = True  # spaCy refuses to re-split a parsed doc: raise its error
+    orths, spaces, is_space, is_lower = doc.to_array([ORTH, SPACY, IS_SPACE, IS_LOWER]).T.tolist()
+    strings = doc.vocab.strings
+    kinds = [_KINDS.get(o, -1) for o in orths]
+    if -1 in kinds:
+        kinds = [k if k >= 0 else _kind(o, strings[o]) for o, k in zip(orths, kinds, strict=True)]
+    starts = [_NOT_START] * n
+    starts[0] = 1
+    # Only tokens with a non-zero kind can start or end a sentence; the closers
+    # skipped after a full stop never have one, so visiting them in order suffices.
+    for i in [i for i, kind in enumerate(kinds) if kind]:
+        kind = kinds[i]
+        if kind & _BULLET and i > 0:
+            starts[i] = 1
+        elif kind & _PARAGRAPH or (is_space[i] and kind & _NEWLINE and i + 1 < n
+                                   and kinds[i + 1] & (_BULLET | _DASH)):
             if i + 1 < n:
-                starts[i + 1] = True
-        elif _FINAL.match(tok.text) and not _is_abbreviation(doc, i):
+                starts[i + 1] = 1
+        elif kind & _STOP and not _is_abbreviation(doc, i, spaces):
             j = i + 1
-            while j < n and doc[j].text and all(c in _CLOSERS for c in doc[j].text):
+            while j < n and kinds[j] & _CLOSER:
                 j += 1
             k = j
-            while k < n and doc[k].is_space:
+            while k < n and is_space[k]:
                 k += 1
             # Split only where whitespace follows, and not before a lower-case word.
-            if k < n and (doc[j - 1].whitespace_ or k > j) and not doc[k].is_lower:
-                starts[k] = True
-            i = j - 1
-        i += 1
-    for token, start in zip(doc, starts):
-        token.is_sent_start = start
+            if k < n and (spaces[j - 1] or k > j) and not is_lower[k]:
+                starts[k] = 1
+    doc.from_array([SENT_START], _column(starts))
     return doc
 
 
-def _is_abbreviation(doc: Doc, i: int) -> bool:
-    if doc[i].text != "." or i == 0 or doc[i - 1].whitespace_:
+def _kind(orth: int, text: str) -> int:
+    kind = ((_BULLET if text in _BULLETS else _DASH if text in _DASHES else 0)
+            | (_PARAGRAPH if "\n\n" in text else 0)
+            | (_NEWLINE if "\n" in text else 0) | (_STOP if _FINAL.match(text) else 0)
+            | (_CLOSER if text and all(c in _CLOSERS for c in text) else 0))
+    _KINDS[orth] = kind
+    return kind
+
+
+def _is_abbreviation(doc: Doc, i: int, spaces: list[int]) -> bool:
+    if doc[i].text != "." or i == 0 or spaces[i - 1]:
         return False
     prev = doc[i - 1].lower_
     return prev in ABBREVIATIONS or (len(prev) == 1 and prev.isalpha())
 
 
-@functools.lru_cache(maxsize=1)
 def shared_vocab() -> Vocab:
-    """Return a vocabulary for validating token patterns without a full pipeline."""
-    import spacy
-
-    return spacy.blank("en").vocab
+    """Return a vocabulary for validating token patterns: the blank pipeline's, built once."""
+    return build_pipeline(None).vocab
 
 
 @functools.lru_cache(maxsize=4)

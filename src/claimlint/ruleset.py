@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,12 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 _VOCAB_REF = re.compile(r"^@([a-z0-9_-]+)$")
 # Token attributes only a trained pipeline sets; a pattern using one needs --model.
 _MODEL_ATTRS = {"POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "HEAD"}
+
+
+@functools.cache
+def compile_regex(rx: str) -> re.Pattern[str]:
+    """Compile a rule regex the way the engine runs it (case-insensitive), once per process."""
+    return re.compile(rx, re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +334,7 @@ class _Checker:
         regex = self.strings(node["regex"], vm["regex"], "regex") if "regex" in node else ()
         for i, rx in enumerate(regex):
             try:
-                re.compile(rx)
+                compile_regex(rx)
             except re.error as exc:
                 at = vm["regex"] if isinstance(node["regex"], str) else node["regex"].item_marks[i]
                 raise self.fail(at, f"bad regex {rx!r}: {exc}") from None

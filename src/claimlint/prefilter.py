@@ -1,0 +1,206 @@
+"""Which regexes can match a text: strings every match needs, found in the regex itself.
+
+Running ~200 case-insensitive regexes over every segment was most of a run's time, yet
+a segment matches only a few. A required string is a run of literal characters (or one
+of a small character set) that every match of a regex contains, or that a positive
+lookaround needs; a regex runs only on texts holding its strings, as in RE2's and
+ripgrep's literal prefilters. It is exact: when in doubt, the regex runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+# Required strings come from walking the regex's parse tree: re's parser is private,
+# but its tree has kept this shape since Python 3.5.
+try:
+    _sre: Any = importlib.import_module("re._constants")
+    _sre_parse: Any = importlib.import_module("re._parser")
+except ImportError:  # Python 3.10
+    _sre = importlib.import_module("sre_constants")
+    _sre_parse = importlib.import_module("sre_parse")
+
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
+_ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+_NOCASE = _sre.SRE_FLAG_IGNORECASE
+Needs = frozenset[str]
+
+
+def required_strings(pattern: str, flags: int = 0) -> tuple[Needs, ...]:
+    """Return sets of lower-case strings, most selective first: a match needs one of each.
+
+    "Needs" means in the text the regex searches, case-insensitively: the check runs
+    on ``fold(text)``, which shows every spelling case-insensitive matching accepts.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+    except Exception:  # no prefilter is always safe
+        return ()
+    nocase = bool(parsed.state.flags & _NOCASE)
+    return tuple(sorted(set(_needs(list(parsed), nocase)), key=_selectivity, reverse=True))
+
+
+def _needs(items: list[tuple[Any, Any]], nocase: bool) -> list[Needs]:
+    """Return string sets that a sequence of parsed regex items all require."""
+    out: list[Needs] = []
+    run: list[str] = []
+    for op, av in items:
+        chars = _chars(op, av, nocase)
+        if chars is not None and len(chars) == 1:
+            run.extend(chars)
+            continue
+        if run:
+            out.append(frozenset(("".join(run),)))
+            run = []
+        if chars:
+            out.append(chars)
+        elif op is _sre.SUBPATTERN:
+            _, add, drop, sub = av
+            out.extend(_needs(list(sub), bool((nocase or add & _NOCASE) and not drop & _NOCASE)))
+        elif op is _ATOMIC:
+            out.extend(_needs(list(av), nocase))
+        elif op in _REPEATS and av[0] >= 1:
+            out.extend(_needs(list(av[2]), nocase))
+        elif op is _sre.ASSERT:
+            out.extend(_needs(list(av[1]), nocase))
+        elif op is _sre.BRANCH:
+            branches = [_best(_needs(list(b), nocase)) for b in av[1]]
+            if all(branches):
+                out.append(frozenset().union(*branches))  # type: ignore[arg-type]
+    if run:
+        out.append(frozenset(("".join(run),)))
+    return out
+
+
+def _chars(op: Any, av: Any, nocase: bool) -> frozenset[str] | None:
+    """Return what one character item can match, as ``fold`` shows it; None if unknown."""
+    if op is _sre.LITERAL:
+        codes = [av]
+    elif op is _sre.IN and all(o is _sre.LITERAL or o is _sre.RANGE for o, _ in av):
+        codes = [c for o, v in av for c in ([v] if o is _sre.LITERAL else range(v[0], v[1] + 1))]
+    else:
+        return None
+    if len(codes) > 32:
+        return None
+    chars = {_folded(chr(c), nocase) for c in codes}
+    return None if None in chars else frozenset(chars)  # type: ignore[arg-type]
+
+
+def _folded(char: str, nocase: bool) -> str | None:
+    """Return ``char`` as it shows in ``fold(text)`` wherever it matches; None if unsure."""
+    if char.isascii():
+        return char.lower()
+    # A case-sensitive match is the character itself, which folding leaves alone
+    # unless it changes case or stands for an ASCII letter.
+    if not nocase and char.lower() == char and _peer(char) is None:
+        return char
+    return None
+
+
+def _best(needs: list[Needs]) -> Needs | None:
+    return max(needs, key=_selectivity, default=None)
+
+
+def _selectivity(needs: Needs) -> tuple[int, int, list[str]]:
+    """Rank sets by their shortest string, then by how few strings; ties by content."""
+    return min(map(len, needs)), -len(needs), sorted(needs)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Non-ASCII characters mapped to the one ASCII character case-insensitive matching
+# lets them stand for (long s for "s", Kelvin sign for "k"), "" when ambiguous, else None.
+_PEERS: dict[str, str | None] = {}
+
+
+class Prefilter:
+    """Choose the regexes worth running on a text from the strings they need."""
+
+    def __init__(self, needs: Sequence[Sequence[Needs]], checked: int = 3) -> None:
+        """Index regex n by the first ``checked`` sets of ``needs[n]`` (see required_strings)."""
+        ids: dict[Needs, int] = {}
+        self._requires: list[frozenset[int]] = []
+        self._by_first: dict[int, list[int]] = defaultdict(list)
+        self._always: list[int] = []
+        for n, sets in enumerate(needs):
+            required = [ids.setdefault(s, len(ids)) for s in sets[:checked]]
+            self._requires.append(frozenset(required))
+            (self._by_first[required[0]] if required else self._always).append(n)
+        holders: dict[str, set[int]] = defaultdict(set)
+        for s, i in ids.items():
+            for text in s:
+                holders[text].add(i)
+        # A string of word characters can only occur inside one \w+ run of the text,
+        # so those are found per distinct word (cached), via their first 3 characters.
+        self._by_prefix: dict[str, list[tuple[str, frozenset[int]]]] = defaultdict(list)
+        self._other: list[tuple[str, frozenset[int], frozenset[int]]] = []
+        for text, held in holders.items():
+            if _WORD.fullmatch(text):
+                self._by_prefix[text[:3]].append((text, frozenset(held)))
+            else:
+                self._other.append((text, frozenset(held), self._gated(held)))
+        self._by_word: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+
+    def select(self, text: str) -> list[int] | None:
+        """Return, in order, the regexes that may match ``text``; None to run them all."""
+        folded = fold(text)
+        if folded is None:
+            return None
+        by_word = self._by_word
+        found = [by_word.get(word) or self._word(word)
+                 for word in set(_WORD_RUN.findall(folded))]
+        met = set().union(*[held for held, _ in found])
+        candidates = set(self._always).union(*[gated for _, gated in found])
+        for s, held, gated in self._other:
+            if s in folded:
+                met.update(held)
+                candidates.update(gated)
+        return sorted(n for n in candidates if self._requires[n] <= met)
+
+    def _gated(self, held: Iterable[int]) -> frozenset[int]:
+        """Return the regexes whose first set of strings is one of ``held``."""
+        return frozenset(n for i in held for n in self._by_first.get(i, ()))
+
+    def _word(self, word: str) -> tuple[frozenset[int], frozenset[int]]:
+        """Return the sets some string of which occurs in ``word``, and the regexes they gate."""
+        if len(self._by_word) > 200_000:
+            self._by_word.clear()
+        met: set[int] = set()
+        for i in range(len(word)):
+            for prefix in {word[i:i + 1], word[i:i + 2], word[i:i + 3]}:
+                for s, held in self._by_prefix.get(prefix, ()):
+                    if word.startswith(s, i):
+                        met.update(held)
+        self._by_word[word] = found = (frozenset(met), self._gated(met))
+        return found
+
+
+_WORD = re.compile(r"[a-z0-9_]+")
+_WORD_RUN = re.compile(r"\w+")
+
+
+def fold(text: str) -> str | None:
+    """Lower-case ``text`` for required-string checks; None if that cannot be exact."""
+    if text.isascii():
+        return text.lower()
+    table: dict[int, str] = {}
+    for char in set(_NON_ASCII.findall(text)):
+        peer = _peer(char)
+        if peer == "":
+            return None
+        if peer:
+            table[ord(char)] = peer
+    return text.translate(table).lower() if table else text.lower()
+
+
+def _peer(char: str) -> str | None:
+    if char in _PEERS:
+        return _PEERS[char]
+    # re itself is the reference for which ASCII literals match the character.
+    peers = {chr(c).lower() for c in range(128)
+             if re.fullmatch(re.escape(chr(c)), char, re.IGNORECASE)}
+    _PEERS[char] = peer = peers.pop() if len(peers) == 1 else ("" if peers else None)
+    return peer
