@@ -363,3 +363,21 @@ def test_real_findings_render_in_every_format(linter: Linter) -> None:
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
     suite = ET.fromstring(junit.render(result)).find("testsuite")
     assert suite is not None and suite.get("failures") == "1"
+
+
+@pytest.mark.parametrize("result", [sample(), LintResult(())], ids=["findings", "empty"])
+def test_streamed_reports_are_exactly_json_dumps(result: LintResult) -> None:
+    from claimlint.report import json as json_report
+
+    for out in (json_report.render(result, "1.0"), sarif.render(result, RULES, "1.0")):
+        assert out == json.dumps(json.loads(out), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_iter_json_writes_iterators_as_arrays_item_by_item() -> None:
+    from claimlint.report.json import iter_json
+
+    value = {"a": iter([{"x": [1, {}]}, "é"]), "b": iter([]), "c": {}, "d": [[], {"e": None}]}
+    plain = {"a": [{"x": [1, {}]}, "é"], "b": [], "c": {}, "d": [[], {"e": None}]}
+    pieces = list(iter_json(value))
+    assert "".join(pieces) == json.dumps(plain, indent=2, ensure_ascii=False)
+    assert len(pieces) > 5

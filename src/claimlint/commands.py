@@ -7,7 +7,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,9 +87,9 @@ def check(args: argparse.Namespace) -> int:
     if args.output:
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"  # Excel needs the BOM
         with open(args.output, "w", encoding=encoding, newline="") as handle:
-            handle.write(report)
+            handle.writelines(report)
     else:
-        sys.stdout.write(report)
+        sys.stdout.writelines(report)
     return exit_code(result, args.fail_on or config.fail_on)
 
 
@@ -150,37 +150,38 @@ def baseline_cmd(args: argparse.Namespace) -> int:
 
 
 def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
-            show_suppressed: bool) -> str:
-    """Render the run in the chosen format (reporters import lazily: startup stays fast)."""
+            show_suppressed: bool) -> Iterable[str]:
+    """Render the run in the chosen format, in pieces (reporters import lazily: startup
+    stays fast; JSON and SARIF stream, as a site's report can outgrow memory)."""
     if fmt == "json":
         from .report import json as reporter
 
-        return reporter.render(result, __version__)
+        return reporter.chunks(result, __version__)
     if fmt == "sarif":
         from .report import sarif
 
         selected = [r for r in linter.ruleset.rules if r.id in linter.selected]
-        return sarif.render(result, selected, __version__)
+        return sarif.chunks(result, selected, __version__)
     if fmt == "html":
         from .report import html
 
-        return html.render(result, __version__)
+        return [html.render(result, __version__)]
     if fmt == "csv":
         from .report import csv
 
-        return csv.render(result)
+        return [csv.render(result)]
     if fmt == "github":
         from .report import github
 
-        return github.render(result)
+        return [github.render(result)]
     if fmt == "junit":
         from .report import junit
 
-        return junit.render(result)
+        return [junit.render(result)]
     from .report import text
 
-    return text.render(result, color=use_color(sys.stdout), quiet=quiet,
-                       show_suppressed=show_suppressed)
+    return [text.render(result, color=use_color(sys.stdout), quiet=quiet,
+                        show_suppressed=show_suppressed)]
 
 
 def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool) -> list[str]:

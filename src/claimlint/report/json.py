@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Finding, LintResult
@@ -41,16 +42,22 @@ def finding_dict(f: Finding, group: str | None = None) -> dict[str, Any]:
 
 def render(result: LintResult, tool_version: str) -> str:
     """Render a whole run as the version-1 JSON report."""
+    return "".join(chunks(result, tool_version))
+
+
+def chunks(result: LintResult, tool_version: str) -> Iterator[str]:
+    """Yield the report's text in pieces, one finding at a time (a site's report can be
+    larger than the memory a whole-document ``json.dumps`` would take)."""
     by_severity = Counter(f.severity.value for f in result.findings)
     group_ids = boilerplate_ids(result.findings)
     report = {
         "version": VERSION,
         "tool": {"name": "claimlint", "version": tool_version},
-        "findings": [finding_dict(f, group_ids.get(f)) for f in result.findings],
+        "findings": (finding_dict(f, group_ids.get(f)) for f in result.findings),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
-        "suppressed": [{**finding_dict(s.finding), "suppressed_by": {
+        "suppressed": ({**finding_dict(s.finding), "suppressed_by": {
             "line": s.directive.line, "directive": s.directive.text,
-            "reason": s.directive.reason}} for s in result.suppressed],
+            "reason": s.directive.reason}} for s in result.suppressed),
         "suppression_problems": [{"path": p.path, "line": p.line, "column": p.column,
                                   "message": p.message} for p in result.problems],
         "summary": {
@@ -59,4 +66,37 @@ def render(result: LintResult, tool_version: str) -> str:
             "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "info")},
         },
     }
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    yield from iter_json(report)
+    yield "\n"
+
+
+def iter_json(value: Any, level: int = 0) -> Iterator[str]:
+    """Yield the text of ``json.dumps(value, indent=2, ensure_ascii=False)`` in pieces.
+
+    Dicts and lists are walked; an iterator is written as an array, one item at a time,
+    each item a plain JSON value.
+    """
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, Iterator):  # its items are plain values: each is dumped whole
+        empty = True
+        for item in value:
+            yield ("[\n" if empty else ",\n") + inner + _dumps(item, level + 1)
+            empty = False
+        yield "[]" if empty else f"\n{pad}]"
+    elif isinstance(value, dict) and value:
+        for n, (key, item) in enumerate(value.items()):
+            yield ("{\n" if n == 0 else ",\n") + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from iter_json(item, level + 1)
+        yield f"\n{pad}}}"
+    elif isinstance(value, list) and value:
+        for n, item in enumerate(value):
+            yield ("[\n" if n == 0 else ",\n") + inner
+            yield from iter_json(item, level + 1)
+        yield f"\n{pad}]"
+    else:
+        yield _dumps(value, level)
+
+
+def _dumps(value: Any, level: int) -> str:
+    # JSON text never holds a raw newline inside a string, so re-indenting is safe.
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)

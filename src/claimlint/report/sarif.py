@@ -6,12 +6,13 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from ..findings import Finding, LintResult, Reference, Severity
 from ..ruleset import Rule
+from .json import iter_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "claimlint/sentence/v1"
@@ -23,6 +24,11 @@ _URI_SAFE = "/-._~!$&'()*+,;=@"
 
 def render(result: LintResult, rules: Sequence[Rule], tool_version: str) -> str:
     """Render a run as a SARIF 2.1.0 log describing every given rule."""
+    return "".join(chunks(result, rules, tool_version))
+
+
+def chunks(result: LintResult, rules: Sequence[Rule], tool_version: str) -> Iterator[str]:
+    """Yield the SARIF log's text in pieces, one result at a time."""
     descriptors = [rule_descriptor(r) for r in sorted({r.id: r for r in rules}.values(),
                                                       key=lambda r: r.id)]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
@@ -30,12 +36,14 @@ def render(result: LintResult, rules: Sequence[Rule], tool_version: str) -> str:
         if f.rule not in index:  # a finding whose rule the caller did not pass
             index[f.rule] = len(descriptors)
             descriptors.append(_fallback_descriptor(f))
-    seen: Counter[tuple[str, str]] = Counter()
-    results = []
-    for f in result.findings:
-        key = (f.path, fingerprint(f))
-        seen[key] += 1
-        results.append(_result(f, index[f.rule], f"{key[1]}:{seen[key]}"))
+
+    def results() -> Iterator[dict[str, Any]]:
+        seen: Counter[tuple[str, str]] = Counter()
+        for f in result.findings:
+            key = (f.path, fingerprint(f))
+            seen[key] += 1
+            yield _result(f, index[f.rule], f"{key[1]}:{seen[key]}")
+
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if result.errors:
         invocation["toolExecutionNotifications"] = [{
@@ -54,10 +62,11 @@ def render(result: LintResult, rules: Sequence[Rule], tool_version: str) -> str:
                                 "rules": descriptors}},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": results(),
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    yield from iter_json(log)
+    yield "\n"
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
