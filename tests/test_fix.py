@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimlint.cli import main
-from claimlint.fix import Edit, apply_edits, edits_for
 from claimlint.findings import Applicability, Finding, Fix, Severity
+from claimlint.fix import Edit, apply_edits, edits_for
 
 RULES = """\
 rules:

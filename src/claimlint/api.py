@@ -7,15 +7,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Override
+from .discover import PathFilter, iter_files
 from .document import Document
 from .engine import Engine
-from .discover import PathFilter, iter_files
 from .extract import ExtractError, SkipFile, document_from_text, load_documents
 from .findings import FileError, Finding, LintResult, Severity
 from .nlp import build_pipeline
+from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 from .suppress import Problem, Suppressed
 from .suppress import apply as apply_suppressions
-from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 
 BATCH_FILES = 32
 MAX_FILE_SIZE = 10 << 20
@@ -170,7 +170,7 @@ class Linter:
                     failed[n] = FileOutcome(errors=(FileError(item, str(exc)),))
             results = self._lint_batch([d for _, d in batch])
             per_file: dict[int, list[FileOutcome]] = {}
-            for (n, _), outcome in zip(batch, results):
+            for (n, _), outcome in zip(batch, results, strict=True):
                 per_file.setdefault(n, []).append(outcome)
             for n in range(len(files[i:i + BATCH_FILES])):
                 yield failed.get(n) or FileOutcome.merge(per_file.get(n, []))

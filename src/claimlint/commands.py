@@ -11,16 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, baseline
 from .api import MAX_FILE_SIZE, Linter, Options
-from . import baseline
 from .baseline import FILENAME
-from .config import Config, find_config, load_config
 from .cli import EXIT_CLEAN, EXIT_FINDINGS, parse_severities, use_color
+from .config import Config, find_config, load_config
 from .errors import UsageError
 from .findings import Finding, LintResult
 from .ruleset import DEFAULT_PACKS, Rule, available_packs, load_files, load_ruleset
-
 
 PROGRESS_MIN_FILES = 40
 
@@ -285,10 +283,11 @@ def describe(rule: Rule) -> str:
         lines.extend(f"  {k} -> {' | '.join(v)}" for k, v in rule.suggest)
     if rule.advice:
         lines.append(f"Advice: {rule.advice}")
-    lines.append(f"Fix: {rule.fix.value}" + (
-        " (changes meaning: applied only with --unsafe-fixes)" if rule.fix.value == "unsafe" else ""))
+    unsafe = " (changes meaning: applied only with --unsafe-fixes)"
+    lines.append(f"Fix: {rule.fix.value}" + (unsafe if rule.fix.value == "unsafe" else ""))
     if rule.hedged_severity:
-        lines.append(f"Hedged claims (may, might, could help): reported as {rule.hedged_severity.value}")
+        lines.append("Hedged claims (may, might, could help): reported as "
+                     f"{rule.hedged_severity.value}")
     if rule.needs_model:
         lines.append("Needs a trained spaCy pipeline (--model); skipped without one.")
     lines.append(f"Defined at: {rule.path}:{rule.line}")

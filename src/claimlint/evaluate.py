@@ -54,7 +54,8 @@ class Score:
         return total
 
 
-def read_corpus(corpus: Path) -> tuple[dict[str, list[tuple[int, int, set[str]]]], dict[str, set[str]]]:
+def read_corpus(corpus: Path) -> tuple[dict[str, list[tuple[int, int, set[str]]]], dict[str,
+                                                                                        set[str]]]:
     """Return labelled sentence spans per document and document-level labels."""
     sentences: dict[str, list[tuple[int, int, set[str]]]] = defaultdict(list)
     documents: dict[str, set[str]] = {}
@@ -106,10 +107,10 @@ def score(corpus: Path, findings: Sequence[Finding], texts: dict[str, str]) -> S
                 result.flagged.fp += 1
     for doc, gold in documents.items():
         counts = result.categories["missing-disclosure"]
-        got = "missing-disclosure" in doc_predicted.get(doc, set())
+        flagged = "missing-disclosure" in doc_predicted.get(doc, set())
         if "missing-disclosure" in gold:
-            counts.tp, counts.fn = counts.tp + got, counts.fn + (not got)
-        elif got:
+            counts.tp, counts.fn = counts.tp + flagged, counts.fn + (not flagged)
+        elif flagged:
             counts.fp += 1
     result.flagged.stray = sum(c.stray for c in result.categories.values())
     return result

@@ -39,8 +39,8 @@ def changed_lines(ref: str, cwd: Path) -> dict[str, set[int] | None]:
             start, count = int(m.group(1)), int(m.group(2) or 1)
             lines.update(range(start, start + count))
         out[os.path.normpath(top / name.group(1))] = lines
-    for name in _git(["ls-files", "--others", "--exclude-standard"], top).splitlines():
-        out[os.path.normpath(top / name)] = ALL_LINES
+    for untracked in _git(["ls-files", "--others", "--exclude-standard"], top).splitlines():
+        out[os.path.normpath(top / untracked)] = ALL_LINES
     return out
 
 

@@ -6,7 +6,7 @@ import difflib
 import functools
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -192,7 +192,7 @@ def available_packs() -> dict[str, Path]:
 def load_ruleset(
     packs: Sequence[str] = DEFAULT_PACKS,
     extra_paths: Sequence[Path] = (),
-    extra_vocabulary: dict[str, Sequence[str]] | None = None,
+    extra_vocabulary: Mapping[str, Sequence[str]] | None = None,
 ) -> RuleSet:
     """Load built-in packs by name plus rule files or folders, validated together."""
     known = available_packs()
@@ -211,18 +211,19 @@ def load_ruleset(
 
 def load_files(
     sources: Sequence[tuple[str, Path]],
-    extra_vocabulary: dict[str, Sequence[str]] | None = None,
+    extra_vocabulary: Mapping[str, Sequence[str]] | None = None,
 ) -> RuleSet:
     """Load (pack name, file-or-folder) pairs into one validated RuleSet."""
     parsed: list[tuple[str, str, Any, str]] = []
     for pack, path in sources:
-        files = sorted(path.rglob("*.yaml")) + sorted(path.rglob("*.yml")) if path.is_dir() else [path]
+        files = ([*sorted(path.rglob("*.yaml")), *sorted(path.rglob("*.yml"))] if path.is_dir()
+                 else [path])
         for f in files:
             text = f.read_text(encoding="utf-8")
             parsed.append((pack, str(f), load_yaml(text, str(f), RuleFileError), text))
     vocabulary: dict[str, list[str]] = {}
-    for _pack, path, data, text in parsed:
-        top = _Checker(path, text).top(data)
+    for _pack, source, data, text in parsed:
+        top = _Checker(source, text).top(data)
         for name, terms in top.get("vocabulary", {}).items():
             vocabulary.setdefault(name, []).extend(terms)
     for name, terms in (extra_vocabulary or {}).items():
@@ -230,8 +231,8 @@ def load_files(
     vocab = {k: tuple(dict.fromkeys(v)) for k, v in vocabulary.items()}
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
-    for pack, path, data, text in parsed:
-        checker = _Checker(path, text, vocab)
+    for pack, source, data, text in parsed:
+        checker = _Checker(source, text, vocab)
         for raw in checker.top(data).get("rules", []):
             rule = checker.rule(raw, pack)
             if rule.id in seen:
@@ -299,7 +300,7 @@ class _Checker:
             node_list, marks = list(node), node.item_marks
         else:
             raise self.fail(mark, f"{what} must be a list of text")
-        for item, m in zip(node_list, marks):
+        for item, m in zip(node_list, marks, strict=True):
             if not isinstance(item, str) or not item.strip():
                 raise self.fail(m, f"{what} entries must be non-empty text")
             ref = _VOCAB_REF.match(item)
@@ -343,7 +344,7 @@ class _Checker:
             raw = node["patterns"]
             if not isinstance(raw, MarkedList):
                 raise self.fail(vm["patterns"], "patterns must be a list of token patterns")
-            for item, m in zip(raw, raw.item_marks):
+            for item, m in zip(raw, raw.item_marks, strict=True):
                 patterns.append(self.pattern(item, m))
         result = Matchers(terms, tuple(patterns), regex)
         if not result:
@@ -462,14 +463,15 @@ class _Checker:
         if not isinstance(raw, MarkedList) or not raw:
             raise self.fail(mark, "references must be a non-empty list of {title, url}")
         refs = []
-        for item, m in zip(raw, raw.item_marks):
+        for item, m in zip(raw, raw.item_marks, strict=True):
             item = self.mapping(item, m, "a reference")
             self.keys(item, {"title", "url"}, "a reference")
             title, url = item.get("title"), item.get("url")
             if not isinstance(title, str) or not isinstance(url, str):
                 raise self.fail(m, "a reference needs a title and a url")
             if not re.match(r"https?://", url):
-                raise self.fail(item.value_marks["url"], f"reference url must start with http(s)://: {url!r}")
+                raise self.fail(item.value_marks["url"],
+                                f"reference url must start with http(s)://: {url!r}")
             refs.append(Reference(title, url))
         return tuple(refs)
 

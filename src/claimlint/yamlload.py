@@ -56,7 +56,8 @@ class _Builder:
                 if key in out:
                     first = out.key_marks[key]
                     raise self.fail(
-                        _mark(key_node), f"duplicate key '{key}' (first defined on line {first.line})"
+                        _mark(key_node),
+                        f"duplicate key '{key}' (first defined on line {first.line})"
                     )
                 out[key] = self.build(value_node)
                 out.key_marks[key], out.value_marks[key] = _mark(key_node), _mark(value_node)

@@ -103,10 +103,10 @@ def _summary(console: Console, result: LintResult) -> None:
             row = [counts[(category, s)] for s in _SEVERITIES]
             table.add_row(category, *map(str, row), str(sum(row)))
         console.print(table)
-    sev = Counter(f.severity.value for f in result.findings)
+    by_sev = Counter(f.severity.value for f in result.findings)
     files = len({f.path for f in result.findings})
     console.print(
-        f"{len(result.findings)} finding(s) ({sev['error']} error, {sev['warning']} warning, "
-        f"{sev['info']} info) in {files} of {result.files} file(s)"
+        f"{len(result.findings)} finding(s) ({by_sev['error']} error, "
+        f"{by_sev['warning']} warning, {by_sev['info']} info) in {files} of {result.files} file(s)"
         + (f"; {len(result.errors)} file(s) could not be linted" if result.errors else "")
     )
