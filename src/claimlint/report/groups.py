@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..findings import Finding
 
@@ -41,13 +41,15 @@ def is_boilerplate(group: Iterable[Finding], min_pages: int = MIN_PAGES) -> bool
     return bool(members and members[0].sentence.strip()) and len(pages(members)) >= min_pages
 
 
-def boilerplate_ids(findings: Iterable[Finding]) -> dict[Finding, str]:
-    """Map each finding of a boilerplate group to a short, stable group id."""
+def boilerplate_ids(findings: Sequence[Finding]) -> list[str | None]:
+    """Return, for each finding in order, the short stable id of its boilerplate group."""
     import hashlib
 
-    out: dict[Finding, str] = {}
-    for key, members in groups(findings).items():
-        if is_boilerplate(members):
-            gid = "g" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-            out.update((f, gid) for f in members)
-    return out
+    keys = [group_key(f) for f in findings]
+    on: dict[str, set[str]] = {}
+    for key, f in zip(keys, findings, strict=True):
+        if f.sentence.strip():  # as in is_boilerplate: page-level findings never group
+            on.setdefault(key, set()).add(f.path)
+    ids = {key: "g" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+           for key, paths in on.items() if len(paths) >= MIN_PAGES}
+    return [ids.get(key) for key in keys]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -53,7 +54,8 @@ def chunks(result: LintResult, tool_version: str) -> Iterator[str]:
     report = {
         "version": VERSION,
         "tool": {"name": "claimlint", "version": tool_version},
-        "findings": (finding_dict(f, group_ids.get(f)) for f in result.findings),
+        "findings": (finding_dict(f, gid)
+                     for f, gid in zip(result.findings, group_ids, strict=True)),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "suppressed": ({**finding_dict(s.finding), "suppressed_by": {
             "line": s.directive.line, "directive": s.directive.text,
@@ -97,6 +99,31 @@ def iter_json(value: Any, level: int = 0) -> Iterator[str]:
         yield _dumps(value, level)
 
 
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return encode_basestring(value)  # json's C function, as ensure_ascii=False uses
+    if isinstance(value, bool) or value is None:
+        return _LITERALS[value]
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value)
+
+
 def _dumps(value: Any, level: int) -> str:
-    # JSON text never holds a raw newline inside a string, so re-indenting is safe.
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` indented to ``level``.
+
+    Written out here because json's own encoder is pure Python once ``indent`` is set,
+    and a site's report encodes hundreds of thousands of findings.
+    """
+    if isinstance(value, dict) and value:
+        inner = "\n" + "  " * (level + 1)
+        return "{" + ",".join(f"{inner}{encode_basestring(str(k))}: {_dumps(v, level + 1)}"
+                              for k, v in value.items()) + "\n" + "  " * level + "}"
+    if isinstance(value, (list, tuple)) and value:
+        inner = "\n" + "  " * (level + 1)
+        return ("[" + ",".join(inner + _dumps(v, level + 1) for v in value)
+                + "\n" + "  " * level + "]")
+    return _scalar(value)
