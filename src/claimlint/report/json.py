@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring
 from collections import Counter
 from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from ..findings import Finding, LintResult
