@@ -46,10 +46,9 @@ def boilerplate_ids(findings: Sequence[Finding]) -> list[str | None]:
     import hashlib
 
     keys = [group_key(f) for f in findings]
-    on: dict[str, set[str]] = {}
+    members: dict[str, list[Finding]] = {}
     for key, f in zip(keys, findings, strict=True):
-        if f.sentence.strip():  # as in is_boilerplate: page-level findings never group
-            on.setdefault(key, set()).add(f.path)
+        members.setdefault(key, []).append(f)
     ids = {key: "g" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-           for key, paths in on.items() if len(paths) >= MIN_PAGES}
+           for key, group in members.items() if is_boilerplate(group)}
     return [ids.get(key) for key in keys]
