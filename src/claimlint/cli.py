@@ -17,8 +17,11 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 _EPILOG = """\
 examples:
-  claimlint check examples/                    lint a folder (Markdown and text files)
+  claimlint check examples/                    lint a folder (all supported files)
   claimlint check page.md --format json        machine-readable report
+  claimlint check site/ --format html -o report.html
+                                               a self-contained site report for a client
+  claimlint check export.xml --include-drafts  a WordPress export, drafts included
   claimlint check site/ --select hype,safety-claim --ignore safety-claim.downtime
   claimlint check - --stdin-filename draft.md  lint standard input
   claimlint rules --packs core,uk-cap          what a set of packs enables
@@ -64,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="lint files, folders or stdin",
-                           description="Lint Markdown and plain-text files for risky claims.",
+                           description="Lint Markdown, text, HTML, WordPress exports (.xml) "
+                                       "and Word (.docx) files for risky claims.",
                            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
     check.add_argument("--format", default="text",
