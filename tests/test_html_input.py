@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimlint import Linter, Options
+from claimlint import Linter, LintResult, Options
 
 PAGE = ('<html><head><meta charset="{charset}"><title>Café miracle</title></head><body>'
         "<p>A <b>revolutionary</b> serum &amp; no downtime.</p>"
@@ -47,3 +47,18 @@ def test_inline_tags_do_not_break_a_phrase_and_fixes_never_cross_them(tmp_path: 
     [f] = Linter(Options(select=("safety-claim.no-risk",))).lint_paths([page]).findings
     assert f.match == "no <em>downtime"
     assert f.fix is None
+
+
+def test_entities_in_a_match_are_quoted_decoded(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<p>No&nbsp;downtime, and a revolutionary&#8482; serum.</p>", encoding="utf-8")
+    found = {f.rule: f for f in Linter(Options(packs=("core",))).lint_paths([str(page)]).findings}
+    f = found["safety-claim.no-risk"]
+    assert f.match == "No&nbsp;downtime" and f.quote == "No downtime"
+    assert f.message.startswith("'No downtime'")
+    from claimlint.report import html, text
+
+    result = LintResult((f,), files=1)
+    assert "«No downtime»" in text.render(result, color=False)
+    assert "<mark>No downtime</mark>" in html.render(result, "1")
+    assert found["hype.superlative"].quote == ""  # the same text in source and sentence

@@ -156,15 +156,16 @@ class Engine:
         if replacements and editable and rule.fix is not Applicability.DISPLAY_ONLY:
             fix = Fix(replacements[0], rule.fix)
         severity = rule.hedged_severity if hedged and rule.hedged_severity else rule.severity
+        quoted, source = seg.segment.text[start:end], document.text[src_start:src_end]
         return Finding(
             path=document.path,
             rule=rule.id,
             category=rule.category,
             severity=severity,
-            message=rule.message.format(match=seg.segment.text[start:end]),
+            message=rule.message.format(match=quoted),
             start=src_start,
             end=src_end,
-            match=document.text[src_start:src_end],
+            match=source,
             line=line,
             column=col,
             end_line=end_line,
@@ -176,6 +177,7 @@ class Engine:
             references=rule.references,
             hedged=hedged,
             advice=rule.advice,
+            quote="" if quoted == source else quoted,
         )
 
     def _candidates(self, index: int, span: Span) -> tuple[str, ...]:

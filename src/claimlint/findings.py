@@ -74,6 +74,8 @@ class Finding:
     references: tuple[Reference, ...] = ()
     hedged: bool = False
     advice: str = ""
+    # The match as the sentence reads it (HTML entities decoded), when that differs.
+    quote: str = ""
 
     @property
     def is_document_level(self) -> bool:

@@ -282,7 +282,7 @@ def _body(f: Finding) -> str:
     out = [f'<span class="rule">{_e(f.rule)} &middot; {_e(f.category)}'
            + (" &middot; hedged" if f.hedged else "") + "</span>"]
     if f.sentence:
-        out.append(f'<div class="sentence">{highlight(f.sentence, f.match)}</div>')
+        out.append(f'<div class="sentence">{highlight(f.sentence, f.quote or f.match)}</div>')
     elif f.match:
         out.append(f'<div class="sentence"><mark>{_e(f.match)}</mark></div>')
     out.append(f'<p class="msg">{_e(f.message)}</p>')
