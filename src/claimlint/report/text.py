@@ -72,7 +72,8 @@ def _finding(console: Console, f: Finding, quiet: bool, color: bool) -> None:
     if quiet:
         return
     if f.sentence:
-        console.print(Text("      | ", style="dim") + highlight(f.sentence, f.quote or f.match, color))
+        shown = highlight(f.sentence, f.quote or f.match, color)
+        console.print(Text("      | ", style="dim") + shown)
     if f.suggestions:
         safety = f" [{f.fix.applicability.value} fix]" if f.fix else ""
         tries = " / ".join(f'"{s}"' for s in f.suggestions)
