@@ -245,8 +245,11 @@ def test_diff_base_reports_only_changed_lines(capsys: pytest.CaptureFixture[str]
     assert code == 2 and "git diff" in err
 
 
-def test_jobs_give_identical_results_in_the_same_order(capsys: pytest.CaptureFixture[str],
-                                                       tmp_path: Path) -> None:
+@pytest.mark.parametrize("platform", ["linux", "darwin"])  # forked workers, or fresh ones
+def test_jobs_give_identical_results_in_the_same_order(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        platform: str) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
     for n in range(6):
         (tmp_path / f"p{n}.md").write_text(f"# Page {n}\n\nA revolutionary serum, {n}0% off.\n")
     (tmp_path / "broken.txt").write_bytes(b"\xff\xfe bad")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from claimlint.findings import Applicability
 from claimlint.ruleset import CATEGORIES, DEFAULT_PACKS, available_packs, load_ruleset
 
@@ -49,3 +51,23 @@ def test_every_jurisdiction_pack_is_shipped_with_rules() -> None:
     assert set(packs) >= REQUIRED_PACKS
     for name in REQUIRED_PACKS:
         assert load_ruleset((name,) if name == "core" else ("core", name)).rules
+
+
+def test_libyaml_and_pure_python_parsers_read_packs_alike(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    import yaml
+
+    from claimlint import yamlload
+
+    def marks(value: object) -> object:
+        if isinstance(value, dict):
+            return (value.mark, value.key_marks, value.value_marks,  # type: ignore[attr-defined]
+                    {k: marks(v) for k, v in value.items()})
+        if isinstance(value, list):
+            return (value.mark, value.item_marks, [marks(v) for v in value])  # type: ignore[attr-defined]
+        return value
+
+    texts = {name: path.read_text(encoding="utf-8") for name, path in available_packs().items()}
+    fast = {name: marks(yamlload.load_yaml(text, name)) for name, text in texts.items()}
+    monkeypatch.setattr(yamlload, "_LOADER", yaml.SafeLoader)
+    assert fast == {name: marks(yamlload.load_yaml(text, name)) for name, text in texts.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from .extract import ExtractError, SkipFile, document_from_text, load_documents
 from .findings import FileError, Finding, LintResult, Severity
 from .nlp import build_pipeline
 from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
+from .store import FindingStore
 from .suppress import Problem, Suppressed
 from .suppress import apply as apply_suppressions
 
@@ -140,17 +142,18 @@ class Linter:
         files = list(iter_files(paths, errors, self._filter))
         outcomes: Iterable[FileOutcome]
         if jobs > 1 and len(files) > 1 and "-" not in files:
-            outcomes = _parallel(self.options, files, jobs)
+            outcomes = _parallel(self, files, jobs)
         else:
             outcomes = self._serial(files, stdin_text or "", stdin_filename)
-        total = FileOutcome(errors=tuple(errors))
-        parts = [total]
+        findings = FindingStore()
+        rest = [FileOutcome(errors=tuple(errors))]  # all but the findings: a few per file
         for done, outcome in enumerate(outcomes, 1):
-            parts.append(outcome)
+            findings.extend(outcome.findings)
+            rest.append(replace(outcome, findings=()))
             if progress:
                 progress(done, len(files))
-        merged = FileOutcome.merge(parts)
-        return LintResult(merged.findings, merged.errors, len(files) - len(merged.notices),
+        merged = FileOutcome.merge(rest)
+        return LintResult(findings.frozen(), merged.errors, len(files) - len(merged.notices),
                           (*self.notices, *merged.notices), merged.suppressed, merged.problems)
 
     def _serial(self, files: Sequence[str], stdin_text: str, stdin_filename: str
@@ -210,13 +213,21 @@ def _work(path: str) -> FileOutcome:
     return _WORKER[0].lint_file(path)
 
 
-def _parallel(options: Options, files: Sequence[str], jobs: int) -> Iterator[FileOutcome]:
-    """Lint files in worker processes, each loading the pipeline once; order is kept."""
+def _parallel(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[FileOutcome]:
+    """Lint files in worker processes, each with the pipeline loaded once; order is kept."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(options,)) as pool:
-        yield from pool.map(_work, files, chunksize=max(1, min(16, len(files) // (jobs * 4))))
+    chunksize = max(1, min(16, len(files) // (jobs * 4)))
+    if sys.platform == "linux":
+        # Forked workers inherit the parent's built linter instead of building their
+        # own: a second or more of start-up saved in every worker.
+        _WORKER[:] = [linter]
+        pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"))
+    else:  # fork is unsafe on macOS and missing on Windows
+        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(linter.options,))
+    with pool:
+        yield from pool.map(_work, files, chunksize=chunksize)
 
 
 def lint_text(text: str, *, path: str = "<text>", fmt: str | None = None,

@@ -150,7 +150,7 @@ def baseline_cmd(args: argparse.Namespace) -> int:
 def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
             show_suppressed: bool) -> Iterable[str]:
     """Render the run in the chosen format, in pieces (reporters import lazily: startup
-    stays fast; JSON and SARIF stream, as a site's report can outgrow memory)."""
+    stays fast; the site formats stream, as a report can outgrow memory)."""
     if fmt == "json":
         from .report import json as reporter
 
@@ -163,11 +163,11 @@ def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
     if fmt == "html":
         from .report import html
 
-        return [html.render(result, __version__)]
+        return html.chunks(result, __version__)
     if fmt == "csv":
         from .report import csv
 
-        return [csv.render(result)]
+        return csv.chunks(result)
     if fmt == "github":
         from .report import github
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -95,7 +96,7 @@ class FileError:
 class LintResult:
     """Everything one run produced: findings, file errors and notices."""
 
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]  # a tuple, or a FindingStore on disk for a very large run
     errors: tuple[FileError, ...] = ()
     files: int = 0
     notices: tuple[str, ...] = field(default=())

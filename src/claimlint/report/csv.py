@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterator
 
 from ..findings import Finding, LintResult
 
@@ -20,11 +22,18 @@ def render(result: LintResult) -> str:
     Write the text unchanged (``open(path, "w", newline="")``); with "\\r\\n" as the
     terminator the csv module also quotes cells holding a bare carriage return.
     """
+    return "".join(chunks(result))
+
+
+def chunks(result: LintResult) -> Iterator[str]:
+    """Yield the CSV text a row at a time (a site's findings may be streamed from disk)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    writer.writerows(row(f) for f in result.findings)
-    return buffer.getvalue()
+    for cells in itertools.chain([HEADER], map(row, result.findings)):
+        writer.writerow(cells)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def row(f: Finding) -> list[str | int]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable
 
 from ..findings import Finding
 
@@ -41,14 +42,33 @@ def is_boilerplate(group: Iterable[Finding], min_pages: int = MIN_PAGES) -> bool
     return bool(members and members[0].sentence.strip()) and len(pages(members)) >= min_pages
 
 
-def boilerplate_ids(findings: Sequence[Finding]) -> list[str | None]:
-    """Return, for each finding in order, the short stable id of its boilerplate group."""
-    import hashlib
+def group_digest(f: Finding) -> bytes:
+    """Return a 16-byte digest of ``group_key(f)``: what a large run keeps per finding."""
+    return hashlib.blake2b(group_key(f).encode("utf-8"), digest_size=16).digest()
 
-    keys = [group_key(f) for f in findings]
-    members: dict[str, list[Finding]] = {}
-    for key, f in zip(keys, findings, strict=True):
-        members.setdefault(key, []).append(f)
-    ids = {key: "g" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-           for key, group in members.items() if is_boilerplate(group)}
-    return [ids.get(key) for key in keys]
+
+def boilerplate_ids(findings: Iterable[Finding], min_pages: int = MIN_PAGES
+                    ) -> dict[bytes, str]:
+    """Return the short stable id of each boilerplate group, by ``group_digest``.
+
+    One pass that keeps a digest and a page or two per group, never the findings, so a
+    site's run can stream them from disk. Same groups as ``is_boilerplate``.
+    """
+    pages_of: dict[bytes, str | set[str]] = {}  # a page, or a set once there are two
+    keys: dict[bytes, str] = {}
+    for f in findings:
+        if not f.sentence.strip():
+            continue
+        digest = group_digest(f)
+        seen = pages_of.get(digest)
+        if seen is None:
+            seen = pages_of[digest] = f.path
+        elif isinstance(seen, str):
+            if seen != f.path:
+                seen = pages_of[digest] = {seen, f.path}
+        else:
+            seen.add(f.path)
+        if (1 if isinstance(seen, str) else len(seen)) >= min_pages and digest not in keys:
+            keys[digest] = group_key(f)
+    return {digest: "g" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+            for digest, key in keys.items()}

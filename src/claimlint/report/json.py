@@ -9,7 +9,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from ..findings import Finding, LintResult
-from .groups import boilerplate_ids
+from .groups import boilerplate_ids, group_digest
 
 VERSION = 1
 
@@ -49,13 +49,19 @@ def render(result: LintResult, tool_version: str) -> str:
 def chunks(result: LintResult, tool_version: str) -> Iterator[str]:
     """Yield the report's text in pieces, one finding at a time (a site's report can be
     larger than the memory a whole-document ``json.dumps`` would take)."""
-    by_severity = Counter(f.severity.value for f in result.findings)
-    group_ids = boilerplate_ids(result.findings)
+    by_severity: Counter[str] = Counter()
+
+    def counted() -> Iterator[Finding]:  # one pass for both: the findings may be on disk
+        for f in result.findings:
+            by_severity[f.severity.value] += 1
+            yield f
+
+    group_ids = boilerplate_ids(counted())
     report = {
         "version": VERSION,
         "tool": {"name": "claimlint", "version": tool_version},
-        "findings": (finding_dict(f, gid)
-                     for f, gid in zip(result.findings, group_ids, strict=True)),
+        "findings": (finding_dict(f, group_ids.get(group_digest(f)) if group_ids else None)
+                     for f in result.findings),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "suppressed": ({**finding_dict(s.finding), "suppressed_by": {
             "line": s.directive.line, "directive": s.directive.text,
@@ -118,12 +124,15 @@ def _dumps(value: Any, level: int) -> str:
     Written out here because json's own encoder is pure Python once ``indent`` is set,
     and a site's report encodes hundreds of thousands of findings.
     """
-    if isinstance(value, dict) and value:
+    kind = type(value)
+    if kind is dict and value:
         inner = "\n" + "  " * (level + 1)
-        return "{" + ",".join(f"{inner}{encode_basestring(str(k))}: {_dumps(v, level + 1)}"
-                              for k, v in value.items()) + "\n" + "  " * level + "}"
-    if isinstance(value, (list, tuple)) and value:
+        # Scalars are encoded inline: a finding is mostly strings and numbers.
+        return "{" + ",".join(
+            f"{inner}{encode_basestring(str(k))}: "
+            + (encode_basestring(v) if type(v) is str else _dumps(v, level + 1))
+            for k, v in value.items()) + inner[:-2] + "}"
+    if (kind is list or kind is tuple) and value:
         inner = "\n" + "  " * (level + 1)
-        return ("[" + ",".join(inner + _dumps(v, level + 1) for v in value)
-                + "\n" + "  " * level + "]")
+        return "[" + ",".join(inner + _dumps(v, level + 1) for v in value) + inner[:-2] + "]"
     return _scalar(value)
