@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import claimlint.api
 from claimlint.cli import main
 from claimlint.findings import Finding, Severity
-from claimlint.report.groups import boilerplate_ids, group_digest, group_key, groups, is_boilerplate
+from claimlint.report.groups import boilerplate_ids, boilerplate_pages, group_digest, group_key
 from claimlint.store import FindingStore
 
 SITE = Path(__file__).resolve().parents[1] / "examples" / "site"
@@ -82,7 +82,14 @@ def test_boilerplate_ids_agree_with_the_groups_the_reports_show(
              for n, (page, sentence, rule) in enumerate(picks)]
     rng.shuffle(found)  # pages need not come in order
     ids = boilerplate_ids(found, min_pages)
-    expected = {key for key, members in groups(found).items()
-                if is_boilerplate(members, min_pages)}
+    # The definition: findings that quote text, with one group key, on min_pages+ pages.
+    pages: dict[str, set[str]] = {}
+    for f in found:
+        pages.setdefault(group_key(f), set()).add(f.path)
+    expected = {key for key, on in pages.items()
+                if len(on) >= min_pages and key.split("\n")[1]}
     assert {group_key(f) for f in found if group_digest(f) in ids} == expected
     assert len(set(ids.values())) == len(ids)
+    assert boilerplate_pages(found, ids) == {
+        group_digest(f): list(dict.fromkeys(g.path for g in found if group_key(g) == key))
+        for key in expected for f in found if group_key(f) == key}

@@ -20,28 +20,6 @@ def group_key(f: Finding) -> str:
     return "\n".join((f.rule, _norm(f.sentence), _norm(f.match)))
 
 
-def groups(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
-    """Return findings by group key, groups and members in first-seen order."""
-    out: dict[str, list[Finding]] = {}
-    for f in findings:
-        out.setdefault(group_key(f), []).append(f)
-    return out
-
-
-def pages(group: Iterable[Finding]) -> list[str]:
-    """Return the distinct pages a group's findings are on, in first-seen order."""
-    return list(dict.fromkeys(f.path for f in group))
-
-
-def is_boilerplate(group: Iterable[Finding], min_pages: int = MIN_PAGES) -> bool:
-    """True when a group's findings quote text and are on ``min_pages`` or more pages.
-
-    A page-level finding (a missing disclosure) quotes no text: it is about each page.
-    """
-    members = list(group)
-    return bool(members and members[0].sentence.strip()) and len(pages(members)) >= min_pages
-
-
 def group_digest(f: Finding) -> bytes:
     """Return a 16-byte digest of ``group_key(f)``: what a large run keeps per finding."""
     return hashlib.blake2b(group_key(f).encode("utf-8"), digest_size=16).digest()
@@ -51,8 +29,10 @@ def boilerplate_ids(findings: Iterable[Finding], min_pages: int = MIN_PAGES
                     ) -> dict[bytes, str]:
     """Return the short stable id of each boilerplate group, by ``group_digest``.
 
+    A group is boilerplate when its findings quote text (a page-level finding, such as
+    a missing disclosure, is about each page) and are on ``min_pages`` or more pages.
     One pass that keeps a digest and a page or two per group, never the findings, so a
-    site's run can stream them from disk. Same groups as ``is_boilerplate``.
+    site's run can stream them from disk.
     """
     pages_of: dict[bytes, str | set[str]] = {}  # a page, or a set once there are two
     keys: dict[bytes, str] = {}
@@ -72,3 +52,14 @@ def boilerplate_ids(findings: Iterable[Finding], min_pages: int = MIN_PAGES
             keys[digest] = group_key(f)
     return {digest: "g" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
             for digest, key in keys.items()}
+
+
+def boilerplate_pages(findings: Iterable[Finding], ids: dict[bytes, str]
+                      ) -> dict[bytes, list[str]]:
+    """Return the distinct pages of each boilerplate group in ``ids``, in first-seen order."""
+    out: dict[bytes, dict[str, None]] = {}
+    for f in findings:
+        digest = group_digest(f)
+        if digest in ids:
+            out.setdefault(digest, {})[f.path] = None
+    return {digest: list(found) for digest, found in out.items()}

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..findings import Finding, LintResult
-from .groups import group_key, groups, is_boilerplate, pages
+from .groups import boilerplate_ids, boilerplate_pages, group_digest
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SEVERITIES = ("error", "warning", "info")
@@ -24,20 +24,20 @@ def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = F
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
                       highlight=False, soft_wrap=False, emoji=False)
     # Template boilerplate (the same claim on many pages) is shown once, where first seen.
-    repeated = {key: pages(members) for key, members in groups(result.findings).items()
-                if is_boilerplate(members)}
-    shown: set[str] = set()
+    ids = boilerplate_ids(result.findings)
+    repeated = boilerplate_pages(result.findings, ids) if ids else {}
+    shown: set[bytes] = set()
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        items = [f for f in group if group_key(f) not in shown or group_key(f) not in repeated]
+        items = [(f, group_digest(f) if ids else b"") for f in group]
+        items = [(f, d) for f, d in items if d not in shown]
         if not items:
             continue
         console.print(Text(path, style="bold underline"))
-        for f in items:
+        for f, digest in items:
             _finding(console, f, quiet, color)
-            key = group_key(f)
-            if key in repeated:
-                shown.add(key)
-                others = repeated[key]
+            if digest in repeated:
+                shown.add(digest)
+                others = repeated[digest]
                 listed = ", ".join(others[:5]) + (f", … ({len(others) - 5} more)"
                                                  if len(others) > 5 else "")
                 console.print(Text(f"      = on {len(others):,} pages: {listed}", style="dim"))
