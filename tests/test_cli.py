@@ -359,3 +359,46 @@ def test_max_file_size_in_config_and_bad_sizes(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit) as exit_:
         main(["check", "--max-file-size", "12 parsecs", str(tmp_path)])
     assert exit_.value.code == 2 and "not a size: '12 parsecs'" in capsys.readouterr().err
+
+
+def _on_a_terminal(*argv: str) -> tuple[int, str, bytes]:
+    """Run claimlint with stderr on a pseudo-terminal; return exit code, stdout, stderr."""
+    import os
+    import pty
+    import subprocess
+    import tempfile
+
+    master, slave = pty.openpty()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen([sys.executable, "-m", "claimlint", *argv], stdout=out,
+                                stderr=slave)
+        os.close(slave)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            err += chunk
+        os.close(master)
+        proc.wait(timeout=120)
+        out.seek(0)
+        return proc.returncode, out.read().decode(), err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+def test_progress_bar_shows_on_a_terminal_for_long_runs_only(tmp_path: Path) -> None:
+    from claimlint.commands import PROGRESS_MIN_FILES
+
+    many, few = tmp_path / "many", tmp_path / "few"
+    for folder, count in ((many, PROGRESS_MIN_FILES + 5), (few, 3)):
+        folder.mkdir()
+        for n in range(count):
+            (folder / f"p{n}.md").write_text(f"# Page {n}\n\nA revolutionary serum.\n")
+    code, out, err = _on_a_terminal("check", "--format", "json", "--jobs", "2", str(many))
+    assert code == 1 and json.loads(out)["summary"]["files"] == PROGRESS_MIN_FILES + 5
+    assert b"linting" in err and b"100%" in err
+    assert b"linting" not in _on_a_terminal("check", "--quiet", "--jobs", "2", str(many))[2]
+    assert b"linting" not in _on_a_terminal("check", "--jobs", "2", str(few))[2]

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -100,16 +101,22 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    # Refreshed by hand, never by rich's thread: worker processes are forked while the
+    # bar is up, and a fork must not copy a thread that may hold stderr's lock.
+    with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = None
+        shown = 0.0
 
         def update(done: int, total: int) -> None:
-            nonlocal task
+            nonlocal task, shown
             if total < PROGRESS_MIN_FILES:
                 return
             if task is None:
                 task = bar.add_task("linting", total=total)
             bar.update(task, completed=done)
+            if time.monotonic() - shown > 0.1 or done == total:
+                bar.refresh()
+                shown = time.monotonic()
         yield update
 
 
