@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ SITE = Path(__file__).resolve().parents[1] / "examples" / "site"
 
 
 @pytest.fixture(scope="module")
-def report() -> dict:
+def report() -> dict[str, Any]:
     """The JSON report of the whole example site, linted with two worker processes."""
     import contextlib
     import io
@@ -23,14 +24,15 @@ def report() -> dict:
     with contextlib.redirect_stdout(out):
         code = main(["check", "--format", "json", "--jobs", "2", str(SITE)])
     assert code == 1
-    return json.loads(out.getvalue())
+    report: dict[str, Any] = json.loads(out.getvalue())
+    return report
 
 
-def pages(report: dict) -> set[str]:
+def pages(report: dict[str, Any]) -> set[str]:
     return {Path(f["path"]).relative_to(SITE).as_posix() for f in report["findings"]}
 
 
-def test_every_format_is_linted_and_nothing_breaks(report: dict) -> None:
+def test_every_format_is_linted_and_nothing_breaks(report: dict[str, Any]) -> None:
     assert report["errors"] == []
     found = pages(report)
     assert {"index.html", "offers.html", "blog/2026/winter-hair-care.html", "brochure.docx",
@@ -39,7 +41,7 @@ def test_every_format_is_linted_and_nothing_breaks(report: dict) -> None:
     assert not any("exosomes-alopecia" in p for p in found)  # a draft, skipped by default
 
 
-def test_offsets_point_into_the_source_files(report: dict) -> None:
+def test_offsets_point_into_the_source_files(report: dict[str, Any]) -> None:
     for f in report["findings"]:
         path = SITE / Path(f["path"]).relative_to(SITE).as_posix().split("#")[0]
         if path.suffix in (".html", ".xml") and f["match"]:
@@ -48,13 +50,13 @@ def test_offsets_point_into_the_source_files(report: dict) -> None:
             assert text[f["start"]:f["end"]] == f["match"], f
 
 
-def test_hidden_script_and_comment_copy_is_never_reported(report: dict) -> None:
+def test_hidden_script_and_comment_copy_is_never_reported(report: dict[str, Any]) -> None:
     offers = [f for f in report["findings"] if f["path"].endswith("offers.html")]
     assert offers and not any("Spring flash sale" in f["sentence"] for f in offers)
     assert not any(f["sentence"].startswith(("var ", "{", "<!--")) for f in report["findings"])
 
 
-def test_footer_claims_form_one_group_across_the_template_pages(report: dict) -> None:
+def test_footer_claims_form_one_group_across_the_template_pages(report: dict[str, Any]) -> None:
     footer = [f for f in report["findings"] if f["match"] == "revolutionary"
               and f["sentence"].startswith("Our revolutionary treatments")]
     assert len(footer) == 9 and len({f["group"] for f in footer}) == 1 and footer[0]["group"]
@@ -76,7 +78,7 @@ def _lint_in_worker(path: str) -> claimlint.FileOutcome:
 _WORKER: list[claimlint.Linter] = []
 
 
-def test_the_unit_of_work_runs_in_other_processes_and_pickles(report: dict) -> None:
+def test_the_unit_of_work_runs_in_other_processes_and_pickles(report: dict[str, Any]) -> None:
     import pickle
     from concurrent.futures import ProcessPoolExecutor
 

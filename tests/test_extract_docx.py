@@ -35,7 +35,7 @@ def build(tmp_path: Path) -> bytes:
     doc.add_paragraph("Customer stories", style="Quote")
     doc.add_comment(first.runs, text="SECRET reviewer note: cure claim?", author="QA")
     out = tmp_path / "page.docx"
-    doc.save(out)
+    doc.save(str(out))
     return out.read_bytes()
 
 
@@ -102,7 +102,7 @@ def test_tracked_changes_text_boxes_and_content_controls(tmp_path: Path) -> None
         "<w:txbxContent><w:p><w:r><w:t>Box text</w:t></w:r></w:p></w:txbxContent>"
         "</v:textbox></v:shape></w:pict>"))
     out = tmp_path / "t.docx"
-    doc.save(out)
+    doc.save(str(out))
     assert extract_docx(out.read_bytes(), "t.docx").text == (
         "In a control.\nResults may vary.\nOuter.")
 
@@ -115,13 +115,13 @@ def test_custom_style_based_on_heading(tmp_path: Path) -> None:
     style.base_style = doc.styles["Heading 2"]
     doc.add_paragraph("Big news", style="Promo Head")
     out = tmp_path / "s.docx"
-    doc.save(out)
+    doc.save(str(out))
     assert [s.scope for s in extract_docx(out.read_bytes(), "s.docx").segments] == ["heading"]
 
 
 def test_empty_document(tmp_path: Path) -> None:
     out = tmp_path / "e.docx"
-    docx.Document().save(out)
+    docx.Document().save(str(out))
     doc = extract_docx(out.read_bytes(), "e.docx")
     assert doc.segments == ()
 

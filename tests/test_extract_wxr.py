@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,7 +79,7 @@ EXPORT = HEAD + "".join([
 def source_of(doc: Document, segment: Segment, phrase: str) -> str:
     start = segment.text.index(phrase)
     s, e = segment.source_span(start, start + len(phrase))
-    return doc.text[s:e]
+    return str(doc.text[s:e])
 
 
 def by_name(docs: list[Document]) -> dict[str, Document]:
@@ -196,13 +199,17 @@ def test_billion_laughs_is_refused() -> None:
     '<!DOCTYPE rss SYSTEM "{url}">',
     '<!DOCTYPE rss [ <!ENTITY % p SYSTEM "{url}"> %p; ]>',
 ])
-def test_external_entities_are_refused_unread(tmp_path, monkeypatch, decl: str) -> None:
+def test_external_entities_are_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              decl: str) -> None:
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0:SECRET")
     opened: list[str] = []
     real_open = open
-    monkeypatch.setattr("builtins.open", lambda f, *a, **k: opened.append(str(f))
-                        or real_open(f, *a, **k))
+    def spy(f: Any, *a: Any, **k: Any) -> Any:
+        opened.append(str(f))
+        return real_open(f, *a, **k)
+
+    monkeypatch.setattr("builtins.open", spy)
     body = EXPORT.split("\n", 1)[1].replace("Whitening that works", "]]>&xxe;<![CDATA[")
     text = '<?xml version="1.0"?>\n' + decl.format(url=secret.as_uri()) + "\n" + body
     with pytest.raises(ExtractError, match=r"^export\.xml:2:1: refused") as info:

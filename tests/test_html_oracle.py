@@ -28,7 +28,9 @@ WORDS = ["alpha", "beta", "gamma delta", "eps&amp;ilon", "z&nbsp;q", "caf&eacute
 def oracle_words(source: str) -> Counter[str]:
     """Visible words in lexbor's tree: text outside never-linted and hidden elements."""
     text: list[str] = []
-    stack: list[LexborNode] = [LexborHTMLParser(source).root]
+    root = LexborHTMLParser(source).root
+    assert root is not None
+    stack: list[LexborNode] = [root]
     while stack:
         node = stack.pop()
         if node.tag == "-text":

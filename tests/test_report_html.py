@@ -154,8 +154,10 @@ def test_template_sentence_on_three_pages_is_shown_once_with_its_pages() -> None
     assert list(boilerplate_ids(result.findings).values()) == [
         "g" + hashlib.sha256(keys.pop().encode()).hexdigest()[:10]]
     out = html.render(result, __version__)
-    row = re.search(r'<tr class="finding warning"[^>]*data-rule="efficacy-claim[^>]*>.*?</tr>',
-                    out).group(0)
+    found = re.search(r'<tr class="finding warning"[^>]*data-rule="efficacy-claim[^>]*>.*?</tr>',
+                      out)
+    assert found
+    row = found.group(0)
     assert "<details><summary>on 3 pages</summary>" in row
     assert re.findall(r'<li class="path">([^<]+)</li>', row.replace("<wbr>", "")) == [
         "site/a.html:40", "site/b.html:40", "site/c.html:40"]
@@ -185,7 +187,7 @@ def test_report_is_self_contained() -> None:
     assert not [a for _, a in tags.tags if "src" in a]
     assert "@import" not in out and "url(" not in out and "@font-face" not in out
     hrefs = [a["href"] for _, a in tags.tags if "href" in a]
-    assert hrefs and all(h.startswith(("#", "https://")) for h in hrefs), hrefs
+    assert hrefs and all((h or "").startswith(("#", "https://")) for h in hrefs), hrefs
     assert sum(t == "script" for t, _ in tags.tags) == 1
 
 
@@ -273,7 +275,7 @@ def test_browser_shows_counts_and_applies_a_filter_from_the_url(tmp_path: Path) 
     page_b = dump_dom(report.as_uri() + "#page=site%2Fb.html&category=efficacy-claim",
                       tmp_path / "profile")
     assert "Showing 1 of 7 findings" in page_b  # the template group, counted once for b
-    assert [re.search(r'data-rule="([^"]+)"', r).group(1) for r in visible_rows(page_b)] == [
+    assert [re.findall(r'data-rule="([^"]+)"', r)[0] for r in visible_rows(page_b)] == [
         "efficacy-claim.absolute-promise"]
 
 
@@ -327,7 +329,7 @@ def test_browser_page_copy_with_script_runs_nothing(tmp_path: Path, linter: Lint
     result = linter.lint_paths([str(site)])
     assert any(XSS in f.sentence for f in result.findings)
     assert any("onerror" in f.sentence for f in result.findings)
-    report = write(tmp_path, LintResult(result.findings + hostile().findings, files=4))
+    report = write(tmp_path, LintResult((*result.findings, *hostile().findings), files=4))
     with DevTools(tmp_path / "profile") as browser:
         browser.open(report.as_uri())
         assert browser.evaluate("typeof window.__pwned") == "undefined"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ Plain line.
 """
 
 
-def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
     code = main(["check", "--format", "json", "--select", "hype,safety-claim,inducement", *argv])
     return code, json.loads(capsys.readouterr().out)
 
