@@ -230,3 +230,14 @@ def test_context_across_lists_and_dashes(text: str, expected: list[str]) -> None
     found = lint_text(text, path="x.txt", options=Options(packs=("core",),
                                                           ignore=("missing-disclosure",)))
     assert sorted({f.match for f in found}) == sorted(expected)
+
+
+def test_a_citation_on_one_line_of_pasted_copy_does_not_cover_the_next() -> None:
+    cited = "A 2021 trial reported thicker hair (Lee et al., 2021, doi:10.1000/abc).\n"
+    claim = "92% of our clients see results in a month.\n"
+    stats = [f for f in lint_text(cited + claim, path="page.txt")
+             if f.category == "unsupported-statistic"]
+    assert [f.match for f in stats] == ["92%"]
+    joined = [f for f in lint_text(cited.rstrip("\n") + " " + claim, path="page.txt")
+              if f.category == "unsupported-statistic"]
+    assert joined == []  # one paragraph: its citation covers the figure

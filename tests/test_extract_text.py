@@ -42,7 +42,22 @@ def test_heading_like_line_before_capitalised_line() -> None:
     source = "Why choose us\nWe guarantee results.\nEvery time.\n"
     assert scopes(source) == [
         ("heading", "Why choose us"),
-        ("paragraph", "We guarantee results.\nEvery time."),
+        ("paragraph", "We guarantee results."),
+        ("paragraph", "Every time."),
+    ]
+
+
+def test_one_paragraph_per_line_copy_keeps_its_paragraphs() -> None:
+    # Web copy pasted into a file: no blank lines, each line a paragraph. A line that
+    # ends a sentence and a line that starts one are two paragraphs; hard-wrapped
+    # lines and a sentence running on in lower case stay joined.
+    source = ("Our serum works (Lee et al., 2021, doi:10.1000/xyz).\n"
+              "“Nine in ten clients loved it,” says Ana.\n"
+              "Sessions run\nfor an hour. then we rest.\n")
+    assert scopes(source) == [
+        ("paragraph", "Our serum works (Lee et al., 2021, doi:10.1000/xyz)."),
+        ("paragraph", "“Nine in ten clients loved it,” says Ana."),
+        ("paragraph", "Sessions run\nfor an hour. then we rest."),
     ]
 
 

@@ -13,6 +13,8 @@ _BULLET_GLYPHS = "•·‣◦▪\u2013\u2014*-+"  # en and em dashes too
 _LIST_MARKER = re.compile("(?:[•·‣◦▪\u2013\u2014*+\\-]|\\d{1,3}[.)])\\s+")
 _FINAL_PUNCTUATION = frozenset('.!?:;,”"')
 _MAX_HEADING_WORDS = 10
+_ENDS_SENTENCE = re.compile("[.!?\u2026][\"\u201d\u2019')\\]]*$")
+_STARTS_SENTENCE = re.compile("[\"\u201c\u2018'(]*[A-Z0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,14 @@ def extract_text(text: str) -> tuple[Segment, ...]:
             scope = _classify(block, i)
             if scope == "paragraph":
                 prose.append(line)
+                # Copy pasted from a web page or CMS holds one paragraph per line, with
+                # no blank line between: a line that ends a sentence, followed by one
+                # that starts one, ends the paragraph. Hard-wrapped prose mostly breaks
+                # mid-sentence and stays joined.
+                nxt = block[i + 1].text if i + 1 < len(block) else ""
+                if _ENDS_SENTENCE.search(line.text) and _STARTS_SENTENCE.match(nxt):
+                    segments.append(_paragraph(prose))
+                    prose = []
                 continue
             if prose:
                 segments.append(_paragraph(prose))
