@@ -61,6 +61,15 @@ def test_one_paragraph_per_line_copy_keeps_its_paragraphs() -> None:
     ]
 
 
+def test_a_page_title_with_pipes_is_a_heading_at_any_length() -> None:
+    source = ("Harbor Lane Med Spa | Laser Resurfacing, Microneedling & Facials in Port Calder\n"
+              "Turn back the clock this spring.\n")
+    assert scopes(source) == [
+        ("heading", "Harbor Lane Med Spa | Laser Resurfacing, Microneedling & Facials in Port Calder"),
+        ("paragraph", "Turn back the clock this spring."),
+    ]
+
+
 def test_short_line_before_lowercase_line_is_prose() -> None:
     source = "Results that last\nfor years.\n"
     assert scopes(source) == [("paragraph", "Results that last\nfor years.")]

@@ -69,6 +69,8 @@ def _classify(block: list[_Line], i: int) -> str:
         return "list"
     if "\t" in line:
         return "table"
+    if " | " in line and line[-1] not in _FINAL_PUNCTUATION:
+        return "heading"  # a page title: "Clinic Name | Treatments in Town", whatever its length
     if len(block) == 1:
         return "heading" if _is_short_unpunctuated(line) else "paragraph"
     nxt = block[i + 1].text if i + 1 < len(block) else ""
