@@ -40,6 +40,7 @@ def _mark(node: yaml.Node) -> Mark:
 class _Builder:
     def __init__(self, path: str, text: str, error: type[SourceError]):
         self.path, self.lines, self.error = path, text.splitlines(), error
+        self.scalars = yaml.SafeLoader("")  # one per file: it caches what it constructs
 
     def fail(self, mark: Mark, message: str) -> SourceError:
         line = self.lines[mark.line - 1] if 0 < mark.line <= len(self.lines) else ""
@@ -66,16 +67,11 @@ class _Builder:
             seq = MarkedList(self.build(item) for item in node.value)
             seq.mark, seq.item_marks = _mark(node), [_mark(item) for item in node.value]
             return seq
-        return _scalar(node)
+        return self.scalars.construct_object(node, deep=True)
 
 
 # libyaml's parser when PyYAML was built with it: same nodes and marks, ten times faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CONSTRUCTOR = yaml.SafeLoader("")
-
-
-def _scalar(node: yaml.Node) -> Any:
-    return _CONSTRUCTOR.construct_object(node, deep=True)
 
 
 def load_yaml(text: str, path: str, error: type[SourceError] = SourceError) -> Any:
