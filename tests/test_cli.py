@@ -138,6 +138,9 @@ def test_text_report_is_plain_without_a_terminal(capsys: pytest.CaptureFixture[s
      "bad-cat.yaml:3:15: unknown category 'hyp' (did you mean 'hype'?)"),
     ("bad-regex", ("match: {terms: [wow]}", "match: {regex: '(unclosed'}"),
      "bad-regex.yaml:8:20: bad regex '(unclosed': missing ), unterminated subpattern at position 0"),
+    ("bad-vocab-in-regex", ("match: {terms: [wow]}", "match: {regex: ['cures {@diseas}']}"),
+     "bad-vocab-in-regex.yaml:8:21: unknown vocabulary '{@diseas}' in regex (did you mean "
+     "'disease'?)"),
     ("bad-pattern", ("match: {terms: [wow]}", "match: {patterns: [[{LOWR: wow}]]}"),
      "bad-pattern.yaml:8:24: invalid token pattern: token 1: LOWR: Extra inputs are not "
      "permitted (did you mean 'LOWER'?)"),

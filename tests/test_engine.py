@@ -81,6 +81,10 @@ def rules_of(linter: Linter, text: str, path: str = "x.txt") -> list[str]:
     "Exosomes regrow hair (Smith et al., 2021).",
     "Exosomes regrow hair [3].",
     "Exosomes regrow hair, see https://doi.org/10.1000/xyz123.",
+    "You may have seen serums advertised online as “they regrow hair in weeks”.",
+    "You'll see “exosomes regrow hair” on plenty of adverts.",
+    "If anyone tells you a serum will regrow hair, ask for the trial.",
+    "Exosomes are described as “a safe way to regrow hair” and as “a serum that will regrow hair”.",
 ])
 def test_claim_is_cancelled(tiny: Linter, text: str) -> None:
     assert "efficacy-claim.t" not in rules_of(tiny, text)
@@ -241,3 +245,17 @@ def test_a_citation_on_one_line_of_pasted_copy_does_not_cover_the_next() -> None
     joined = [f for f in lint_text(cited.rstrip("\n") + " " + claim, path="page.txt")
               if f.category == "unsupported-statistic"]
     assert joined == []  # one paragraph: its citation covers the figure
+
+
+def test_regex_vocabulary_reference_takes_every_term_and_its_spellings(tmp_path: Path) -> None:
+    rules = tmp_path / "v.yaml"
+    rules.write_text(RULES.replace("match: {terms: [regrow, cure]}",
+                                   "match: {regex: ['\\bcures?\\s+{@thing}']}"), encoding="utf-8")
+    linter = Linter(Options(), load_files([("v", rules)], {"thing": ["non-invasive lift", "ALS"]}))
+    for text in ("The serum cures exosomes.", "The serum cures Exosomes today.",
+                 "The serum cures noninvasive lifts.", "The serum cures non invasive lift.",
+                 "The serum cures ALS."):
+        assert "efficacy-claim.t" in rules_of(linter, text), text
+    # whole terms only, and a short acronym only in capitals
+    for text in ("The serum cures exosomesque.", "The serum cures als."):
+        assert "efficacy-claim.t" not in rules_of(linter, text), text

@@ -35,7 +35,10 @@ _HELP_HEDGE = frozenset("can could may might".split())
 _REPORTED = re.compile(
     r"\b(?:claims?|claimed|claiming)\s+(?:that|to)\b|\bso[- ]called\b|\ballege(?:d|dly)?\b"
     r"|\bmyths?\b|\bbeware\b|\bbe\s+(?:wary|skeptical|sceptical|careful)\b"
-    r"|\b(?:marketed|advertised|sold|promoted)\s+as\b|\bfalse(?:ly)?\b|\bmisleading\b"
+    r"|\b(?:marketed|advertised|sold|promoted|touted|billed)\s+(?:online\s+|elsewhere\s+)?as\b"
+    r"|\bfalse(?:ly)?\b|\bmisleading\b|\bif\s+(?:anyone|someone|a\s+clinic)\s+(?:tells|promises)\b"
+    # a quoted phrase the reader has met elsewhere: 'you'll see "clinically proven" on adverts'
+    r"|\b(?:seen|see|read|heard|described\s+as)\b(?:[^.!?“”\"]|[“\"][^.!?“”\"]*[”\"]){0,100}[“\"][^”\"]*$"
     r"|\b(?:don't|do\s+not|never)\s+(?:believe|trust)\b"
     r"|\bsome\s+(?:clinics|providers|companies|sellers|websites|ads|brands|marketers)\s+"
     r"(?:say|claim|promise|advertise|suggest|state)",

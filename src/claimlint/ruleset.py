@@ -33,6 +33,8 @@ CATEGORIES: tuple[str, ...] = (
 DEFAULT_PACKS: tuple[str, ...] = ("core", "us-ftc", "us-fda")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 _VOCAB_REF = re.compile(r"^@([a-z0-9_-]+)$")
+# "{@name}" inside a regex stands for any term of vocabulary "name".
+_VOCAB_IN_REGEX = re.compile(r"\{@([a-z0-9_-]+)\}")
 # Token attributes only a trained pipeline sets; a pattern using one needs --model.
 _MODEL_ATTRS = {"POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "HEAD"}
 
@@ -255,6 +257,32 @@ def expand_terms(terms: Iterable[str], vocabulary: dict[str, tuple[str, ...]]) -
     return tuple(dict.fromkeys(out))
 
 
+def expand_regex(rx: str, vocabulary: dict[str, tuple[str, ...]]) -> str:
+    """Replace each ``{@name}`` in a regex by an alternation of that vocabulary's terms."""
+    return _VOCAB_IN_REGEX.sub(lambda ref: term_alternation(vocabulary[ref.group(1)]), rx)
+
+
+def term_alternation(terms: Iterable[str]) -> str:
+    """Return a regex for any of ``terms`` in the spellings the phrase matcher accepts.
+
+    Hyphens may be spaces or absent, apostrophes straight or curly or absent, and a
+    word may take a plural -s or -es; short all-capital acronyms match only in capitals
+    ("MS", never "ms"). Longest terms come first, so a match takes in the whole term.
+    """
+    alternatives = sorted({_term_regex(t) for t in terms}, key=lambda rx: (-len(rx), rx))
+    return f"(?:{'|'.join(alternatives)})(?!\\w)" if alternatives else "(?!)"
+
+
+def _term_regex(term: str) -> str:
+    words = [r"[-\s]?".join("['’]?".join(map(re.escape, re.split("['’]", part)))
+                            for part in word.split("-"))
+             for word in term.split()]
+    rx = r"\s+".join(words)
+    if term.isupper() and term.isalpha() and len(term) <= 5:
+        return f"(?-i:{rx})s?"
+    return rx + "(?:e?s)?" if term[-1:].isalpha() else rx
+
+
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -333,12 +361,21 @@ class _Checker:
         if self.vocabulary is not None:
             terms = expand_terms(terms, self.vocabulary)
         regex = self.strings(node["regex"], vm["regex"], "regex") if "regex" in node else ()
+        expanded = []
         for i, rx in enumerate(regex):
+            at = vm["regex"] if isinstance(node["regex"], str) else node["regex"].item_marks[i]
+            if self.vocabulary is not None:
+                for ref in _VOCAB_IN_REGEX.finditer(rx):
+                    if ref.group(1) not in self.vocabulary:
+                        hint = _did_you_mean(ref.group(1), self.vocabulary)
+                        raise self.fail(at, f"unknown vocabulary '{ref.group(0)}' in regex{hint}")
+                rx = expand_regex(rx, self.vocabulary)
             try:
                 compile_regex(rx)
             except re.error as exc:
-                at = vm["regex"] if isinstance(node["regex"], str) else node["regex"].item_marks[i]
-                raise self.fail(at, f"bad regex {rx!r}: {exc}") from None
+                raise self.fail(at, f"bad regex {regex[i]!r}: {exc}") from None
+            expanded.append(rx)
+        regex = tuple(expanded)
         patterns: list[tuple[dict[str, Any], ...]] = []
         if "patterns" in node:
             raw = node["patterns"]
