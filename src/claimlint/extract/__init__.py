@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document, Segment
 from ..errors import ClaimlintError
+from .encoding import BOMS, Decoded, sniff
 
 Extractor = Callable[[str], tuple[Segment, ...]]
 
@@ -42,7 +42,6 @@ FORMATS: dict[str, Extractor] = {"text": _text, "markdown": _markdown, "html": _
 SUFFIXES: dict[str, str] = {".txt": "text", ".text": "text", ".md": "markdown",
                             ".markdown": "markdown", ".html": "html", ".htm": "html",
                             ".xml": "wxr", ".docx": "docx"}
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def format_size(size: int) -> str:
@@ -60,38 +59,40 @@ def format_for(path: str) -> str:
     return SUFFIXES.get(Path(path).suffix.lower(), "text")
 
 
-def decode(raw: bytes, path: str, fmt: str = "text") -> str:
-    """Decode source text, dropping a BOM; never translate newlines.
+def decode_source(raw: bytes, path: str, fmt: str = "text") -> Decoded:
+    """Decode source bytes, dropping a BOM; never translate newlines (offsets index this text).
 
-    HTML follows the browser's order: BOM, then <meta charset>, then UTF-8 with a
-    Windows-1252 fallback. Other files must be UTF-8.
+    HTML follows the WHATWG order browsers use: a UTF-8 or UTF-16 BOM, the
+    ``<meta charset>`` label, then UTF-8, then windows-1252. Other files must be UTF-8.
     """
-    if b"\x00" in raw[:8192]:
+    html = fmt == "html"
+    bom, name = next(((b, n) for b, n in (BOMS if html else BOMS[:1]) if raw.startswith(b)),
+                     (b"", "utf-8"))
+    if b"\x00" in raw[:8192] and not name.startswith("utf-16"):
         raise SkipFile(f"{path}: skipped: a binary file (NUL bytes), not text")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    elif fmt == "html":
-        declared = _META_CHARSET.search(raw[:4096])
-        for codec in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8",
-                                                                                   "cp1252"]:
-            try:
-                return raw.decode(_known_codec(codec))
-            except (UnicodeDecodeError, LookupError):
-                continue
     try:
-        return raw.decode("utf-8")
+        return sniff(raw, html)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        name = name.upper()
+        at = min(exc.start + len(bom), len(raw) - 1)
+        line = raw[:at].count(b"\n") + 1
         raise ExtractError(
-            f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            f"{path}:{line}: not valid {name} (byte 0x{raw[at]:02x} at offset {at}); "
             "save the file as UTF-8"
         ) from None
 
 
-def _known_codec(name: str) -> str:
-    """Browsers read latin-1 and ascii labels as Windows-1252."""
-    lowered = name.lower()
-    return "cp1252" if lowered in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii") else name
+def decode(raw: bytes, path: str, fmt: str = "text") -> str:
+    """Decode source text the way ``decode_source`` does and return only the text."""
+    return decode_source(raw, path, fmt).text
+
+
+def decode_file(raw: bytes, path: str) -> Decoded:
+    """Decode a file's bytes exactly as linting it does, so a fix sees the linted text."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".docx":
+        raise ExtractError(f"{path}: a Word file has no text encoding")
+    return decode_source(raw, path, "text" if suffix == ".xml" else format_for(path))
 
 
 def document_from_text(text: str, path: str, fmt: str | None = None) -> Document:
@@ -126,8 +127,8 @@ def load_documents(path: Path, display: str | None = None, include_drafts: bool 
     if suffix == ".xml":
         from .wxr import extract_wxr, is_wxr
 
-        text = decode(raw, shown)
+        text = decode_file(raw, shown).text
         # A sitemap or feed beside the pages is not copy: only WordPress exports are linted.
         return extract_wxr(text, shown, include_drafts) if is_wxr(text) else []
     fmt = format_for(shown)
-    return [document_from_text(decode(raw, shown, fmt), shown, fmt)]
+    return [document_from_text(decode_file(raw, shown).text, shown, fmt)]

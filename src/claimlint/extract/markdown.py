@@ -20,6 +20,7 @@ _DELIMITERS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "
 _GAP_CHARS = frozenset("#>|*_~-+.)[]!`\\0123456789")
 _LABEL = re.compile(r"\[(?:\\.|[^\[\]\\])*\]")
 _FRONT_MATTER_END = ("---", "...")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @lru_cache(maxsize=1)
@@ -301,8 +302,9 @@ def _front_matter_segments(source: str, body_start: int, body_end: int) -> list[
 
 def extract_markdown(text: str) -> tuple[Segment, ...]:
     """Extract headings, paragraphs, list items, quotes, table cells and alt text."""
-    # Same-length substitutes for what markdown-it would normalise, so offsets stay equal.
-    work = text.replace("\r", " ").replace("\0", "\ufffd")
+    # Same-length substitutes for what markdown-it would normalise, so offsets stay equal:
+    # a lone CR (old Mac) ends a line as LF does, the CR of a CRLF becomes a space.
+    work = _LONE_CR.sub("\n", text).replace("\r", " ").replace("\0", "\ufffd")
     segments: list[Segment] = []
     front = _front_matter(work)
     if front is not None:
