@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,8 @@ class _Builder:
 
     def fail(self, mark: Mark, message: str) -> SourceError:
         line = self.lines[mark.line - 1] if 0 < mark.line <= len(self.lines) else ""
+        if len(line) > 200:  # a hostile one-line file: the position says enough
+            line = ""
         return self.error(self.path, mark.line, mark.column, message, line)
 
     def build(self, node: yaml.Node) -> Any:
@@ -72,6 +75,71 @@ class _Builder:
 
 # libyaml's parser when PyYAML was built with it: same nodes and marks, ten times faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Limits that a hostile rule pack or config meets before it costs time or memory (issue
+# 11): the bundled packs nest 8 deep and reuse a few small anchors.
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may add to a file by repeating anchors
+_CORE = "tag:yaml.org,2002:"
+_TAGS = {None, "!", *(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map"))}
+
+
+def _event_mark(event: yaml.Event) -> Mark:
+    mark = event.start_mark
+    return Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark(1, 1)
+
+
+def _check_events(events: Iterable[yaml.Event], builder: _Builder) -> None:
+    """Refuse other tags, deep nesting and aliases that repeat too much, before composing.
+
+    An alias bomb ("billion laughs") is a few lines whose aliases expand to billions of
+    nodes; a ``!!python/...`` tag asks for code to run. Both are refused where they stand.
+    """
+    sizes: dict[str, int] = {}  # anchor -> nodes it stands for, aliases expanded
+    open_: list[tuple[str | None, list[int]]] = []  # collections being read: anchor, size
+    added = 0
+    for event in events:
+        if isinstance(event, yaml.AliasEvent):
+            name = str(event.anchor)
+            if any(anchor == name for anchor, _ in open_):
+                raise builder.fail(_event_mark(event),
+                                   f"alias '*{name}' refers to the node that contains it")
+            if name not in sizes:
+                raise builder.fail(_event_mark(event), f"alias '*{name}' names no anchor")
+            added += sizes[name]
+            if added > MAX_ALIAS_NODES:
+                raise builder.fail(_event_mark(event), f"aliases expand this file past "
+                                   f"{MAX_ALIAS_NODES:,} nodes; repeat less, or write it out")
+            if open_:
+                open_[-1][1][0] += sizes[name]
+            continue
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and \
+                event.tag not in _TAGS:
+            tag = str(event.tag)
+            shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+            raise builder.fail(_event_mark(event), f"tag '{shown}' is not allowed: rule and "
+                               "config files hold plain text, numbers, lists and mappings")
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_.append((event.anchor, [1]))
+            if len(open_) > MAX_DEPTH:
+                raise builder.fail(_event_mark(event),
+                                   f"nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            if open_:
+                open_[-1][1][0] += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, (size,) = open_.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+            if open_:
+                open_[-1][1][0] += size
+
+
+def _compose(text: str, loader: type[yaml.SafeLoader], builder: _Builder) -> yaml.Node | None:
+    _check_events(yaml.parse(text, Loader=loader), builder)
+    node: yaml.Node | None = yaml.compose(text, Loader=loader)
+    return node
 
 
 def load_yaml(text: str, path: str, error: type[SourceError] = SourceError) -> Any:
@@ -79,9 +147,9 @@ def load_yaml(text: str, path: str, error: type[SourceError] = SourceError) -> A
     builder = _Builder(path, text, error)
     try:
         try:
-            node = yaml.compose(text, Loader=_LOADER)
+            node = _compose(text, _LOADER, builder)
         except yaml.YAMLError:  # PyYAML's own parser words the error better than libyaml
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = _compose(text, yaml.SafeLoader, builder)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
