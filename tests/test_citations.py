@@ -119,6 +119,19 @@ POSITIVE = [
     ("footnote-caret", "Hair regrows^1 in weeks.", "footnote", "^1"),
     ("footnote-markdown", "Hair regrows[^1] in weeks.", "footnote", "[^1]"),
     ("footnote-markdown-named", "Hair regrows[^smith-2021].", "footnote", "[^smith-2021]"),
+    ("numbered-parenthesised", "Platelets speed tendon repair (5).", "numbered", "(5)"),
+    ("numbered-parenthesised-list", "Platelets speed tendon repair (3, 4).", "numbered", "(3, 4)"),
+    ("numbered-after-percent", "Pain fell by 40% (7).", "numbered", "(7)"),
+    ("numbered-after-full-stop", "Grip strength rose at 6 months. 1, 2", "numbered", "1, 2"),
+    ("numbered-after-full-stop-line", "Grip rose. 3\nBook a visit", "numbered", "3"),
+    ("numbered-glued", "Scalp density improved 1,2", "numbered", "1,2"),
+    ("numbered-glued-stop", "Scalp density improved 1,2. Book now.", "numbered", "1,2"),
+    (
+        "numbered-superscript-spaced",
+        "Scalp density improved. \u00b9\u00b2",
+        "numbered",
+        "\u00b9\u00b2",
+    ),
     (
         "journal-vancouver",
         "Smith A. J Invest Dermatol. 2021;141(3):456-467.",
@@ -190,6 +203,17 @@ NEGATIVE = [
     ("acronym-year", "Exosomes regrow hair (UCLA, 2021)."),
     ("research-shows", "Research (2021) shows exosomes regrow hair."),
     ("hours", "Mon\u2013Fri 9:00\u201317:00, Suite 200."),
+    ("steps-leading", "(1) Cleanse the scalp, (2) apply the serum."),
+    ("step-label", "Now go on to step (2)."),
+    ("count-label", "Patient reviews (12)"),
+    ("sessions-count", "Book three sessions (3) for the best value."),
+    ("price-in-parens", "A single session ($350) takes an hour."),
+    ("version-after-stop", "Protocol version 10.1"),
+    ("year-after-stop", "Offer ends 12/03/2021. 2"),
+    ("thousands", "We have treated over 1,200 patients."),
+    ("sizes-list", "Gloves come in sizes 8,10"),
+    ("descending-hours", "Open Mon\u2013Sat. 9-5"),
+    ("number-starts-sentence", "We opened in May. 3 clinics followed."),
 ]
 
 

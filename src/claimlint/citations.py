@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -92,6 +94,26 @@ _AFTER_WORD = (
     r"(?<=[^\W\d_]|[.,;:!?)\]\"'\u2019\u201d%])"
     r"(?<!\b[^\W\d_])(?<!\b(?:cm|mm|km|dm|nm|µm|μm|ft|in))"
 )
+# Reference numbers typeset without brackets or superscript. A parenthesised
+# "(5)" or "(3, 4)" closes a clause after a word, but not after a label or a
+# count: "step (2)", "Reviews (12)", "sessions (3)".
+_COUNTED = (
+    "step|steps|stage|phase|option|options|item|items|part|section|page|figure|fig|table|"
+    "no|number|level|grade|type|size|tier|day|days|week|weeks|month|months|year|years|"
+    "session|sessions|treatment|treatments|visit|visits|vial|vials|syringe|syringes|"
+    "unit|units|area|areas|pack|packs|review|reviews|rating|ratings|comment|comments|"
+    "reply|replies|photo|photos|image|images|video|videos|question|questions|"
+    "result|results|product|products|cart|basket|qty|quantity|point|points|"
+    "patient|patients|people|person|adults|children|kids|guests|members|sizes|"
+    "age|ages|aged|x"
+)
+_WORD_BEFORE = rf"(?:\b(?!(?i:{_COUNTED})\b)[^\W\d_]+|%)"
+_REF = r"[0-9]{1,3}(?:[ \t]*[,\u2013-][ \t]*[0-9]{1,3}){0,19}"
+_SUPERS = rf"[{_SUPERSCRIPT}]+(?:[,⁻\u2013-][{_SUPERSCRIPT}]+){{0,5}}"
+# A bare list is a reference only where the sentence ends: after its full stop
+# ("... at 6 months. 1, 2", not "version 2.1") or, as short numbers joined by
+# commas alone, after its last word ("... improved 1,2", not "over 1,200").
+_EOL = r"[ \t]*(?:\n|$)"
 
 _SOURCES: tuple[tuple[CitationKind, str], ...] = (
     (
@@ -128,6 +150,20 @@ _SOURCES: tuple[tuple[CitationKind, str], ...] = (
     ),
     ("numbered", r"\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3}){0,19}\](?![(:])"),
     (
+        "numbered",
+        rf"{_WORD_BEFORE}[.,;:!?]?[ \t]?(?P<cite>\({_REF}\))"
+        r"(?=[ \t\"'\u2019\u201d]*(?:[.;:!?]|\n|$))",
+    ),
+    (
+        "numbered",
+        rf"(?:(?<=[^\W\d_][.!?])|(?<=%[.!?]))[ \t]?(?P<cite>{_REF}|{_SUPERS})(?={_EOL})",
+    ),
+    (
+        "numbered",
+        rf"{_WORD_BEFORE}[ \t]?(?P<cite>[0-9]{{1,2}}(?:,[0-9]{{1,2}}){{1,19}})"
+        rf"(?=[.!?](?:\s|$)|{_EOL})",
+    ),
+    (
         "footnote",
         rf"\[\^[\w-]+\](?!:)|{_AFTER_WORD}(?:[{_SUPERSCRIPT}]+"
         rf"(?:[,⁻\u2013-][{_SUPERSCRIPT}]+){{0,5}}|\^\d{{1,3}}\b)",
@@ -137,6 +173,7 @@ _PATTERNS = tuple((kind, re.compile(source)) for kind, source in _SOURCES)
 # Kinds whose pattern may swallow the sentence's closing punctuation.
 _TRIMMED = frozenset({"url", "doi"})
 _TRAILING = ".,;:!?'\"\u2019\u201d"
+_TO_DIGITS = str.maketrans(_SUPERSCRIPT, "1234567890")
 _PAIRS = {")": "(", "]": "["}
 
 
@@ -160,20 +197,34 @@ def _trim(text: str, start: int, end: int) -> int:
 
 def find_citations(text: str) -> tuple[Citation, ...]:
     """Return every verifiable citation in text, in order."""
-    candidates: list[tuple[int, int, int, CitationKind]] = []
-    for rank, (kind, pattern) in enumerate(_PATTERNS):
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if kind in _TRIMMED:
-                end = _trim(text, start, end)
-            candidates.append((start, start - end, rank, kind))
+    candidates = sorted(_candidates(text))
     # Earliest first, then longest, then the most specific kind (list order):
     # "https://doi.org/10..." is a DOI, and a PMC id inside a URL is the URL.
     found: list[Citation] = []
-    for start, negative_length, _, kind in sorted(candidates):
+    for start, negative_length, _, kind in candidates:
         if not found or start >= found[-1].end:
             found.append(Citation(start, start - negative_length, kind))
     return tuple(found)
+
+
+def _candidates(text: str) -> Iterator[tuple[int, int, int, CitationKind]]:
+    """Yield (start, -length, rank, kind) for every pattern match that is a citation."""
+    for rank, (kind, pattern) in enumerate(_PATTERNS):
+        for match in pattern.finditer(text):
+            # A pattern that needs context names the citation itself as a group.
+            group = "cite" if "cite" in pattern.groupindex else 0
+            start, end = match.span(group)
+            if group and not _ascending(match.group(group)):
+                continue
+            if kind in _TRIMMED:
+                end = _trim(text, start, end)
+            yield start, start - end, rank, kind
+
+
+def _ascending(numbers: str) -> bool:
+    """Whether a bare reference list counts up, as notes do: "1, 2" but not "9-5" or "5,5"."""
+    values = [int(n) for n in re.findall(r"[0-9]+", numbers.translate(_TO_DIGITS))]
+    return all(a < b for a, b in itertools.pairwise(values))
 
 
 def has_citation(text: str) -> bool:
@@ -185,7 +236,7 @@ def has_citation(text: str) -> bool:
         _CALLS[0] += 1
     elif _prefilter().select(text) == []:  # None: cannot tell, so search
         return False
-    return any(pattern.search(text) for _, pattern in _PATTERNS)
+    return next(_candidates(text), None) is not None
 
 
 _CALLS = [0]

@@ -35,11 +35,14 @@ _HELP_HEDGE = frozenset("can could may might".split())
 _REPORTED = re.compile(
     r"\b(?:claims?|claimed|claiming)\s+(?:that|to)\b|\bso[- ]called\b|\ballege(?:d|dly)?\b"
     r"|\bmyths?\b|\bbeware\b|\bbe\s+(?:wary|skeptical|sceptical|careful)\b"
-    r"|\b(?:marketed|advertised|sold|promoted|touted|billed)\s+(?:online\s+|elsewhere\s+)?as\b"
+    r"|\b(?:marketed|advertised|sold|promoted|touted|billed)\s+"
+    r"(?:online\s+|elsewhere\s+|by\s+(?:some|many|others|clinics|sellers|companies)\s+)?as\b"
+    # a wording quoted as such: 'objected to the phrase "recommended by physicians"'
+    r"|\bthe\s+(?:phrase|term|terms|words|wording|slogan|tagline)\s+[“\"][^”\"]*$"
     r"|\bfalse(?:ly)?\b|\bmisleading\b|\bif\s+(?:anyone|someone|a\s+clinic)\s+(?:tells|promises)\b"
     # a quoted phrase the reader has met elsewhere: 'you'll see "clinically proven" on adverts'
     r"|\b(?:seen|see|read|heard|described\s+as)\b(?:[^.!?“”\"]|[“\"][^.!?“”\"]*[”\"]){0,100}[“\"][^”\"]*$"
-    r"|\b(?:don't|do\s+not|never)\s+(?:believe|trust)\b"
+    r"|\b(?:don['’]t|do\s+not|never)\s+(?:believe|trust)\b"
     r"|\bsome\s+(?:clinics|providers|companies|sellers|websites|ads|brands|marketers)\s+"
     r"(?:say|claim|promise|advertise|suggest|state)",
     re.IGNORECASE,
@@ -65,7 +68,8 @@ def is_negated(sent: Span, token_index: int, text: str | None = None) -> bool:
             continue
         if tok.lower_ in breaks or seen >= _NEGATION_WINDOW:
             return False
-        if tok.lower_ in _NEGATORS:
+        # The lemma, not the text: "n’t" (typographic apostrophe) lemmatises as "not".
+        if tok.lemma_ in _NEGATORS:
             after = sent.doc[i + 1].lower_ if i + 1 < len(sent.doc) else ""
             return after not in ("only", "matter", "wonder", "doubt")
         seen += 1

@@ -33,6 +33,9 @@ _NOT_START = 2**64 - 1  # is_sent_start False (-1) as a uint64 array holds it
 _PERMANENT: dict[str, Any] = {"allow_transient": False}
 # Per string store: lower-case form -> lemma, as string hashes.
 _LEMMA_HASHES: dict[int, tuple[StringStore, dict[int, int]]] = {}
+# Typographic apostrophes, lemmatised as the straight one: the tokenizer splits
+# "don’t" into "do" + "n’t", which must lemmatise as "n't" does ("not").
+_APOSTROPHES = str.maketrans("\u2019\u02bc", "''")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -41,11 +44,12 @@ def lemma_of(lower: str) -> str:
 
     The lookup table maps "safer" and "safest" to "safe" and "best" to "well",
     which would make a rule about "the best" fire on "better"; degree forms
-    therefore stay as they are.
+    therefore stay as they are. Typographic apostrophes lemmatise as straight ones.
     """
     from lemminflect import getAllInflections, getAllLemmas, getAllLemmasOOV
     from spacy.strings import get_string_id
 
+    lower = lower.translate(_APOSTROPHES)
     lemma = _lemma_table().get(get_string_id(lower))
     if lemma is None:  # not in the table: domain words such as "exosomes", "peptides"
         known = getAllLemmas(lower)
@@ -138,8 +142,10 @@ def split_sentences(doc: Doc) -> Doc:
             k = j
             while k < n and is_space[k]:
                 k += 1
-            # Split only where whitespace follows, and not before a lower-case word.
-            if k < n and (spaces[j - 1] or k > j) and not is_lower[k]:
+            # Split only where whitespace follows, and not before a lower-case word
+            # or the sentence's own reference numbers ("... at 6 months. 1, 2").
+            if (k < n and (spaces[j - 1] or k > j) and not is_lower[k]
+                    and not _reference_follows(doc, i, k)):
                 starts[k] = 1
     doc.from_array([SENT_START], _column(starts))
     return doc
@@ -152,6 +158,22 @@ def _kind(orth: int, text: str) -> int:
             | (_CLOSER if text and all(c in _CLOSERS for c in text) else 0))
     _KINDS[orth] = kind
     return kind
+
+
+def _reference_follows(doc: Doc, stop: int, k: int) -> bool:
+    """Whether doc[k] starts a reference list that ends the line the stop ``stop`` is on."""
+    from .citations import find_citations
+
+    if not doc[k].text[:1].isdigit():  # str.isdigit also holds for superscripts
+        return False
+    end = k
+    while end < len(doc) and "\n" not in doc[end].text:
+        if doc[end].is_alpha:  # words follow: a number opening the next sentence
+            return False
+        end += 1
+    line = doc[max(stop - 1, 0) : end]
+    offset, last = doc[k].idx - line.start_char, len(line.text.rstrip())
+    return any(c.start == offset and c.end == last for c in find_citations(line.text))
 
 
 def _is_abbreviation(doc: Doc, i: int, spaces: list[int]) -> bool:
