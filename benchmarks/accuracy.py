@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from claimlint import Linter, Options
-from claimlint.evaluate import score, table
+from claimlint.evaluate import score_corpus, table
 from claimlint.ruleset import DEFAULT_PACKS
 
 
@@ -25,8 +25,7 @@ def main() -> None:
     docs = sorted(p for p in (args.corpus / "docs").iterdir() if p.is_file())
     linter = Linter(Options(packs=tuple(args.packs.split(","))))
     result = linter.lint_paths(docs)
-    texts = {p.name: p.read_text(encoding="utf-8") for p in docs}
-    print(table(score(args.corpus, result.findings, texts)))
+    print(table(score_corpus(args.corpus, result.findings)))
 
 
 if __name__ == "__main__":

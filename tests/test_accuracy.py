@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimlint import Linter
-from claimlint.evaluate import Score, score, table
+from claimlint.evaluate import Score, score_corpus, table
 from claimlint.findings import LintResult
 
 TESTS = Path(__file__).resolve().parent
@@ -24,8 +24,7 @@ BLIND_MIN_FLAGGED_RECALL = 0.85
 def _scored(linter: Linter, corpus: Path) -> tuple[LintResult, Score, str]:
     docs = sorted((corpus / "docs").glob("*.txt"))
     result = linter.lint_paths(docs)
-    texts = {p.name: p.read_text(encoding="utf-8") for p in docs}
-    s = score(corpus, result.findings, texts)
+    s = score_corpus(corpus, result.findings)
     return result, s, table(s)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -10,9 +11,10 @@ from pathlib import Path
 from .config import Override
 from .discover import PathFilter, iter_files
 from .document import Document
-from .engine import Engine
+from .engine import Engine, merge_claims
 from .extract import ExtractError, SkipFile, document_from_text, load_documents
 from .findings import FileError, Finding, LintResult, Severity
+from .model import is_model_dir, load_model
 from .nlp import build_pipeline
 from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 from .store import FindingStore
@@ -54,10 +56,13 @@ class Linter:
         rules.check_selectors(opts.ignore, "--ignore")
         rules.check_selectors(opts.severity, "severity")
         self.ruleset = rules.with_severities(opts.severity)
-        self.nlp = build_pipeline(opts.model)
+        # 'model:' names a claim model folder (or "none"), else a trained spaCy pipeline.
+        claims = is_model_dir(opts.model)
+        pipeline = None if claims else opts.model
+        self.nlp = build_pipeline(pipeline)
         selected = {r.id for r in self.ruleset.rules
                     if self.ruleset.is_selected(r, opts.select, opts.ignore)}
-        runnable = [r for r in self.ruleset.rules if opts.model or not r.needs_model]
+        runnable = [r for r in self.ruleset.rules if pipeline or not r.needs_model]
         skipped = sorted(r.id for r in self.ruleset.rules if r.id in selected and r not in runnable)
         self.notices: tuple[str, ...] = ()
         if skipped:
@@ -70,7 +75,14 @@ class Linter:
         for override in opts.overrides:
             rules.check_selectors(override.select, "overrides.select")
             rules.check_selectors(override.ignore, "overrides.ignore")
-        self.engine = Engine(runnable, self.nlp, opts.vocabulary.get("accept", ()))
+        self.engine = Engine(runnable, self.nlp, opts.vocabulary.get("accept", ()),
+                             load_model(opts.model if claims else None), self.ruleset.vocabulary)
+
+    def without_model(self) -> Linter:
+        """The same linter deciding by its rules alone (what a rule's own examples test)."""
+        other = copy.copy(self)
+        other.engine = self.engine.with_model(None)
+        return other
 
     def lint_documents(self, documents: Sequence[Document]) -> list[Finding]:
         """Lint documents with one ``nlp.pipe`` pass; inline approvals are applied."""
@@ -82,7 +94,8 @@ class Linter:
         out = []
         for document in documents:
             parsed = [next(docs) for _ in document.segments]
-            found = self._policy(document.path)(self.engine.lint(document, parsed))
+            # Merged after --select/--ignore, so a claim is never lost with an unselected rule.
+            found = merge_claims(self._policy(document.path)(self.engine.lint(document, parsed)))
             kept, silenced, bad = apply_suppressions(document, found, self.options.require_reason)
             out.append(FileOutcome(tuple(kept), tuple(silenced), tuple(bad)))
         return out

@@ -92,8 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="override severity, e.g. hype=info (repeatable)")
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="lowest severity that makes the exit code 1 (default: warning)")
-    check.add_argument("--model", default=None,
-                       help="an installed trained spaCy pipeline for rules that need syntax")
+    check.add_argument("--model", default=None, metavar="DIR|NAME",
+                       help="a claim model folder from 'claimlint train', 'none' for the rules "
+                            "alone, or an installed spaCy pipeline for rules that need syntax")
     check.add_argument("--stdin-filename", default="<stdin>", metavar="NAME",
                        help="file name to report (and choose the format) for stdin")
     check.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
@@ -139,6 +140,42 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("paths", nargs="*", metavar="PATH")
     base.add_argument("--baseline", default=None, metavar="PATH")
     _add_rule_options(base)
+
+    train = sub.add_parser(
+        "train", help="train a claim model on labelled copy (docs/ + labels.jsonl)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train the learned decision on one or more labelled corpora, each a folder "
+                    "with docs/ (one file per page) and labels.jsonl (one line per sentence, as "
+                    "in the annotation guide). The model weighs each sentence's rule hits, "
+                    "context and wording per category; use it with 'model: DIR' in "
+                    ".claimlint.yaml or --model DIR.",
+        epilog="example:\n  claimlint train approved-copy/ -o .claimlint-model\n"
+               "  claimlint evaluate approved-copy/ --folds 5 --group-by site\n"
+               "  claimlint check --model .claimlint-model site/")
+    train.add_argument("corpora", nargs="+", metavar="CORPUS", type=Path)
+    train.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
+                       help="folder to write the model to (created if missing)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    _add_rule_options(train)
+
+    evaluate = sub.add_parser(
+        "evaluate", help="score claimlint on labelled copy, per category",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print precision, recall and F1 per category on labelled corpora. Without "
+                    "--folds the configured model (or the shipped one) is scored; with --folds K "
+                    "a model is trained on K-1 parts and scored on the part it never saw, K "
+                    "times, so the figures say how it does on new copy.",
+        epilog="example:\n  claimlint evaluate approved-copy/ --folds 5 --group-by site")
+    evaluate.add_argument("corpora", nargs="+", metavar="CORPUS", type=Path)
+    evaluate.add_argument("--folds", type=int, default=0, metavar="K",
+                          help="cross-validate: train and score K times on held-out parts")
+    evaluate.add_argument("--group-by", choices=("site", "document"), default="site",
+                          help="keep a site's (or a document's) pages in one part (default: site)")
+    evaluate.add_argument("--model", default=None, metavar="DIR",
+                          help="claim model folder, or 'none' for the rules alone")
+    evaluate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    _add_rule_options(evaluate)
 
     init = sub.add_parser("init", help="write a commented starter .claimlint.yaml")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")

@@ -11,15 +11,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, baseline
 from .api import MAX_FILE_SIZE, Linter, Options
 from .baseline import FILENAME
-from .cli import EXIT_CLEAN, EXIT_FINDINGS, parse_severities, use_color
+from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, parse_severities, use_color
 from .config import Config, find_config, load_config
 from .errors import UsageError
-from .findings import Finding, LintResult
+from .findings import LintResult
 from .ruleset import DEFAULT_PACKS, Rule, available_packs, load_files, load_ruleset
+
+if TYPE_CHECKING:
+    from .fix import FixReport
 
 PROGRESS_MIN_FILES = 40
 
@@ -59,6 +63,7 @@ def check(args: argparse.Namespace) -> int:
     linter = Linter(_options(args, config))
     stdin = sys.stdin.read() if "-" in args.paths else None
     jobs = args.jobs or os.cpu_count() or 1
+    linted_at = time.time_ns()  # a file modified after this has changed since it was linted
     with _progress(args.quiet) as progress:
         result = linter.lint_paths(args.paths, stdin_text=stdin,
                                    stdin_filename=args.stdin_filename, jobs=jobs,
@@ -70,15 +75,26 @@ def check(args: argparse.Namespace) -> int:
         changed = changed_lines(args.diff_base, Path.cwd())
         result = replace(result, findings=tuple(keep_changed(result.findings, changed)))
     if args.diff:
-        diffs = _fix(linter, result, args.unsafe_fixes, write=False)
-        sys.stdout.write("".join(diffs))
-        return EXIT_FINDINGS if diffs else EXIT_CLEAN
+        fixes = _fix(linter, result, args.unsafe_fixes, write=False, linted_at_ns=linted_at)
+        sys.stdout.write("".join(fixes.diffs))
+        for error in (*result.errors, *fixes.errors):
+            print(f"claimlint: error: {error.message}", file=sys.stderr)
+        for notice in () if args.quiet else fixes.notices:
+            print(f"claimlint: note: {notice}", file=sys.stderr)
+        if result.errors or fixes.errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if fixes.diffs else EXIT_CLEAN
+    fix_failed = False
     if args.fix:
-        fixed = _fix(linter, result, args.unsafe_fixes, write=True)
-        if fixed:
-            print(f"claimlint: fixed {len(fixed)} file(s)", file=sys.stderr)
+        fixes = _fix(linter, result, args.unsafe_fixes, write=True, linted_at_ns=linted_at)
+        if fixes.fixed:
+            print(f"claimlint: fixed {len(fixes.fixed)} file(s)", file=sys.stderr)
             result = _without_baseline(linter.lint_paths(
-                args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename), args, config)
+                args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename, jobs=jobs),
+                args, config)
+        result = replace(result, errors=(*result.errors, *fixes.errors),
+                         notices=(*result.notices, *fixes.notices))
+        fix_failed = bool(result.errors)
     report = _report(args.format, result, linter, args.quiet, args.show_suppressed)
     if args.format in ("json", "csv") and not args.quiet:
         for notice in result.notices:  # these formats have no place for notices
@@ -89,6 +105,8 @@ def check(args: argparse.Namespace) -> int:
             handle.writelines(report)
     else:
         sys.stdout.writelines(report)
+    if fix_failed:  # a file that could not be read or fixed fails a --fix run (issue 11)
+        return EXIT_ERROR
     return exit_code(result, args.fail_on or config.fail_on)
 
 
@@ -189,33 +207,13 @@ def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
                         show_suppressed=show_suppressed)]
 
 
-def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool) -> list[str]:
-    """Apply (or, without ``write``, diff) fixes file by file until none is left."""
-    from .fix import apply_edits, edits_for, read_source, unified_diff, write_atomically
+def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool,
+         linted_at_ns: int) -> FixReport:
+    """Apply (or, without ``write``, diff) fixes file by file; one file's failure stops none."""
+    from .fix import fix_findings
 
-    by_path: dict[str, list[Finding]] = {}
-    for f in result.findings:
-        by_path.setdefault(f.path, []).append(f)
-    out = []
-    for path, findings in by_path.items():
-        if path == "-" or not Path(path).is_file():
-            continue
-        original, bom = read_source(Path(path))
-        text = original
-        for _ in range(5):  # edits that overlapped an applied one get their turn next round
-            edits = edits_for(findings, unsafe)
-            if not edits:
-                break
-            text = apply_edits(text, edits)
-            findings = linter.lint_text(text, path)
-        if text == original:
-            continue
-        if write:
-            write_atomically(Path(path), text, bom)
-            out.append(path)
-        else:
-            out.append(unified_diff(path, original, text))
-    return out
+    return fix_findings(result.findings, linter.lint_text, unsafe=unsafe, write=write,
+                        linted_at_ns=linted_at_ns)
 
 
 def exit_code(result: LintResult, fail_on: str) -> int:
@@ -413,3 +411,17 @@ def config(args: argparse.Namespace) -> int:
         print(f"{key}: {json.dumps(value)}  # {cfg.sources.get(key, 'default')}")
     return EXIT_CLEAN
 
+
+
+def train(args: argparse.Namespace) -> int:
+    """Train a claim model on labelled corpora and write it to --output."""
+    from .modelcmd import train_model
+
+    return train_model(args, _options(args, _config(args)))
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Print per-category scores on labelled corpora, cross-validated with --folds."""
+    from .modelcmd import evaluate_model
+
+    return evaluate_model(args, _options(args, _config(args)))

@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .findings import Severity
+from .model import is_model_dir
 from .ruleset import DEFAULT_PACKS
 from .yamlload import Mark, MarkedDict, load_yaml
 
@@ -186,7 +187,9 @@ def _apply(config: Config, data: dict[str, Any], where: _Where, path: Path) -> N
             if value is not None and not isinstance(value, str):
                 raise where.fail(key, f"'{key}' must be text", value=True)
             if key == "model":
-                config.model = value
+                # A claim model folder is named relative to the config file, like 'extends'.
+                local = str(path.parent / value) if value else None
+                config.model = local if value != "none" and is_model_dir(local) else value
         elif key == "require-reason":
             if not isinstance(value, bool):
                 raise where.fail(key, "'require-reason' must be true or false", value=True)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import bisect
+import copy
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .citations import has_citation
 from .context import is_hedged, is_negated, is_question, is_reported
 from .document import Document, Segment
+from .features import lexicon
 from .findings import Applicability, Finding, Fix
 from .match import ACCEPT, CompiledRules, Hits, lemma_key
+from .model import LEARNED, ClaimModel, Decision
 from .ruleset import Rule
 from .suggest import render
 
@@ -48,19 +51,42 @@ class _Segment:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class RulePass:
+    """The sentence rules' findings in a document, and the document rules satisfied there."""
+
+    findings: tuple[Finding, ...]
+    required: frozenset[int]  # indexes of document rules whose required wording is present
+
+
 class Engine:
     """Compiled rules plus the pipeline they run on; reusable across documents."""
 
-    def __init__(self, rules: Sequence[Rule], nlp: Language, accept: Sequence[str] = ()):
+    def __init__(self, rules: Sequence[Rule], nlp: Language, accept: Sequence[str] = (),
+                 model: ClaimModel | None = None,
+                 vocabulary: Mapping[str, Sequence[str]] | None = None):
         self.rules = tuple(rules)
         self.nlp = nlp
         self.compiled = CompiledRules(self.rules, nlp, tuple(accept))
         self._suggest_keys = [
             {lemma_key(nlp, key): values for key, values in rule.suggest} for rule in self.rules
         ]
+        self.learned = {r.category: r for r in self.rules if r.level == LEARNED}
+        self.lexicon = lexicon(nlp, vocabulary or {})
+        self.decision = Decision(model, self.learned, self.lexicon) if model else None
+
+    def with_model(self, model: ClaimModel | None) -> Engine:
+        """The same compiled rules deciding with another claim model (or rules alone)."""
+        other = copy.copy(self)
+        other.decision = Decision(model, self.learned, self.lexicon) if model else None
+        return other
 
     def lint(self, document: Document, docs: Sequence[Doc]) -> list[Finding]:
         """Return the findings of every rule in ``document`` (``docs`` parse its segments)."""
+        return self.finish(document, docs, self.rule_findings(document, docs))
+
+    def rule_findings(self, document: Document, docs: Sequence[Doc]) -> RulePass:
+        """What the sentence rules find, before the learned decision and document rules."""
         # A doc's text is its segment's (spaCy never alters text); Doc.text would rebuild it.
         texts = [seg.text for seg in document.segments]
         hits = self.compiled.hits(docs, texts)
@@ -86,10 +112,21 @@ class Engine:
                 for f in self._sentence_findings(index, rule, seg, document)
             ]
             findings.extend(_merge(found))
+        required = frozenset(i for i, rule in enumerate(self.rules)
+                             if rule.level == "document" and (i, "required") in in_document)
+        return RulePass(tuple(findings), required)
+
+    def finish(self, document: Document, docs: Sequence[Doc], found: RulePass) -> list[Finding]:
+        """Apply the learned decision and add the document rules' findings."""
+        findings = list(found.findings)
+        if self.decision:
+            findings = self.decision.apply(document, docs, findings)
         categories = {f.category for f in findings}
+        # A disclosure is owed by a page that sells what it claims, not one that informs.
+        promotional = self.decision is None or self.decision.model.promotional(document) >= 0.5
         for index, rule in enumerate(self.rules):
-            if (rule.level == "document" and categories.intersection(rule.trigger)
-                    and (index, "required") not in in_document):
+            if (rule.level == "document" and promotional and categories.intersection(rule.trigger)
+                    and index not in found.required):
                 findings.append(_document_finding(rule, document.path))
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return findings
@@ -213,6 +250,40 @@ def _merge(findings: list[Finding]) -> list[Finding]:
             continue
         out.append(f)
     return out
+
+
+def merge_claims(findings: list[Finding]) -> list[Finding]:
+    """One finding per claim: overlapping findings of one category become the most severe one.
+
+    The other rules that flagged the claim are listed in ``merged``.
+    """
+    by_category: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_category[f.category].append(f)
+    out: list[Finding] = []
+    for group in by_category.values():
+        group.sort(key=lambda f: (f.path, f.start, f.end))
+        cluster: list[Finding] = []
+        for f in group:
+            if cluster and (f.path != cluster[0].path or f.start >= max(c.end for c in cluster)
+                            or f.is_document_level):
+                out.append(_combine(cluster))
+                cluster = []
+            cluster.append(f)
+        if cluster:
+            out.append(_combine(cluster))
+    out.sort(key=lambda f: (f.start, f.end, f.rule))
+    return out
+
+
+def _combine(cluster: list[Finding]) -> Finding:
+    """The cluster's most severe (then most confident, then longest) finding stands for it."""
+    if len(cluster) == 1:
+        return cluster[0]
+    best = max(cluster, key=lambda f: (f.severity.rank, f.confidence or 0.0, f.end - f.start))
+    others = tuple(dict.fromkeys(r for f in cluster for r in (f.rule, *f.merged)
+                                 if r != best.rule))
+    return replace(best, merged=others)
 
 
 def _document_finding(rule: Rule, path: str) -> Finding:

@@ -7,7 +7,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .errors import UsageError
 from .findings import Finding
 from .ruleset import CATEGORIES
 
@@ -35,6 +37,12 @@ class Counts:
         gold = self.tp + self.fn
         return self.tp / gold if gold else None
 
+    @property
+    def f1(self) -> float | None:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return None if p is None or r is None else (2 * p * r / (p + r) if p + r else 0.0)
+
 
 @dataclass
 class Score:
@@ -54,30 +62,43 @@ class Score:
         return total
 
 
-def read_corpus(corpus: Path) -> tuple[dict[str, list[tuple[int, int, set[str]]]], dict[str,
-                                                                                        set[str]]]:
-    """Return labelled sentence spans per document and document-level labels."""
-    sentences: dict[str, list[tuple[int, int, set[str]]]] = defaultdict(list)
-    documents: dict[str, set[str]] = {}
-    for line in (corpus / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+Labels = dict[str, list[tuple[int, int, set[str]]]]
+
+
+def read_labels(corpus: Path) -> tuple[Labels, dict[str, dict[str, Any]]]:
+    """Return labelled sentence spans per document and each document's own line.
+
+    Raises UsageError naming ``labels.jsonl:line`` for a line that is not a label.
+    """
+    path = corpus / "labels.jsonl"
+    if not path.is_file():
+        raise UsageError(f"{corpus}: not a labelled corpus (it needs docs/ and labels.jsonl)")
+    sentences: Labels = defaultdict(list)
+    documents: dict[str, dict[str, Any]] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        rec = json.loads(line)
-        if rec.get("document"):
-            documents[rec["doc"]] = set(rec["categories"])
-        else:
-            sentences[rec["doc"]].append((rec["start"], rec["end"], set(rec["categories"])))
+        try:
+            rec = json.loads(line)
+            if rec.get("document"):
+                documents[rec["doc"]] = rec
+            else:
+                start = int(rec["start"])
+                sentences[rec["doc"]].append(
+                    (start, start + len(rec["sentence"]), set(rec["categories"])))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise UsageError(f"{path}:{n}:1: not a label line ({exc})") from None
     return sentences, documents
 
 
-def score(corpus: Path, findings: Sequence[Finding], texts: dict[str, str]) -> Score:
-    """Score findings (paths named like the corpus docs) sentence by sentence."""
-    sentences, documents = read_corpus(corpus)
+def score(sentences: Labels, documents: dict[str, set[str]], findings: Sequence[Finding],
+          texts: dict[str, str]) -> Score:
+    """Score findings sentence by sentence; a finding's path is its document's key or file."""
     result = Score()
     predicted: dict[tuple[str, int], set[str]] = defaultdict(set)
     doc_predicted: dict[str, set[str]] = defaultdict(set)
     for f in findings:
-        doc = Path(f.path).name
+        doc = f.path if f.path in texts else Path(f.path).name
         if f.is_document_level:
             doc_predicted[doc].add(f.category)
             continue
@@ -121,14 +142,23 @@ def table(result: Score) -> str:
     def fmt(x: float | None) -> str:
         return "  -  " if x is None else f"{x:5.2f}"
 
-    lines = [f"{'category':24} {'prec':>5} {'rec':>5}   tp  fp stray  fn"]
+    lines = [f"{'category':24} {'prec':>5} {'rec':>5} {'f1':>5}   tp  fp stray  fn"]
     for name in CATEGORIES:
         c = result.categories.get(name, Counts())
         if c.tp + c.fp + c.fn + c.stray:
-            lines.append(f"{name:24} {fmt(c.precision)} {fmt(c.recall)} "
+            lines.append(f"{name:24} {fmt(c.precision)} {fmt(c.recall)} {fmt(c.f1)} "
                          f"{c.tp:4} {c.fp:3} {c.stray:5} {c.fn:3}")
     m, s = result.micro, result.flagged
-    lines.append(f"{'micro':24} {fmt(m.precision)} {fmt(m.recall)}")
-    lines.append(f"{'sentence flagged (any)':24} {fmt(s.precision)} {fmt(s.recall)}")
+    lines.append(f"{'micro':24} {fmt(m.precision)} {fmt(m.recall)} {fmt(m.f1)}")
+    lines.append(f"{'sentence flagged (any)':24} {fmt(s.precision)} {fmt(s.recall)} {fmt(s.f1)}")
     lines.append(f"bad spans {result.bad_spans}")
     return "\n".join(lines)
+
+
+def score_corpus(corpus: Path, findings: Sequence[Finding]) -> Score:
+    """Score findings on a corpus folder (docs/ + labels.jsonl), findings named by file."""
+    sentences, lines = read_labels(corpus)
+    texts = {p.name: p.read_text(encoding="utf-8")
+             for p in sorted((corpus / "docs").iterdir()) if p.is_file()}
+    documents = {name: set(line.get("categories", ())) for name, line in lines.items()}
+    return score(sentences, documents, findings, texts)

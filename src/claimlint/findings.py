@@ -77,6 +77,10 @@ class Finding:
     advice: str = ""
     # The match as the sentence reads it (HTML entities decoded), when that differs.
     quote: str = ""
+    # How sure the learned decision is that the sentence makes this category's claim.
+    confidence: float | None = None
+    # Other rules of the same category that flagged an overlapping span (one finding per claim).
+    merged: tuple[str, ...] = ()
 
     @property
     def is_document_level(self) -> bool:

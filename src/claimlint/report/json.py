@@ -38,6 +38,8 @@ def finding_dict(f: Finding, group: str | None = None) -> dict[str, Any]:
         "hedged": f.hedged,
         "advice": f.advice,
         "group": group,
+        "confidence": f.confidence,
+        "merged": list(f.merged),
     }
 
 

@@ -1,0 +1,205 @@
+"""What the learned decision sees: each sentence's wording, rule evidence and page context."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .citations import has_citation
+from .context import is_hedged, is_negated, is_question, is_reported
+from .document import Document
+from .findings import Finding
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+Features = dict[str, float]
+# A rule pack's vocabularies as word classes ("a condition", "a treatment", "an approved
+# drug"): what lets the model generalise from one named disease to another. A phrase
+# matcher on lemmas, one pass per segment; None when there is no vocabulary.
+Lexicon = Any
+
+# Page-level cues of who speaks and why: a page that sells (prices, booking, "our
+# clinic") against one that informs (studies, risks, a regulator's or journal's voice).
+_CUES: dict[str, re.Pattern[str]] = {
+    name: re.compile(rx, re.IGNORECASE)
+    for name, rx in {
+        "price": r"[$£€]\s?\d|\b\d+\s?(?:usd|gbp|aud|eur)\b|\bper\s+session\b|\bfrom\s+[$£€]",
+        "book": r"\b(?:book|schedule|reserve|call\s+(?:us|now|today)|contact\s+us|enquire|"
+                r"get\s+in\s+touch|request\s+(?:a|your)|free\s+consultation)\b",
+        "offer": r"\b(?:offer|discount|save|special|package|membership|voucher|deal)\b"
+                 r"|\d+\s?%\s+off\b",
+        "we": r"\b(?:we|our|us|we're|we['’]ve)\b",
+        "you": r"\b(?:you|your|you['’]ll|you're)\b",
+        "study": r"\b(?:study|studies|trial|trials|research|researchers|evidence|meta-analysis|"
+                 r"review|participants|cohort|randomi[sz]ed|placebo)\b",
+        "risk": r"\b(?:risks?|side[- ]effects?|adverse|complications?|warn(?:s|ing|ed)?|"
+                r"caution|unproven|unapproved|not\s+approved)\b",
+        "authority": r"\b(?:fda|mhra|tga|nhs|cdc|nih|ahpra|regulators?|agency|government|"
+                     r"journal|university|hospital|encyclop(?:a|ae)dia|wikipedia)\b",
+        "patient": r"\b(?:patients?\s+should|talk\s+to\s+your\s+(?:doctor|gp)|ask\s+your|"
+                   r"speak\s+to\s+your|see\s+a\s+doctor)\b",
+    }.items()
+}
+_WORD = re.compile(r"[a-z][a-z'’-]*|\d+(?:[.,]\d+)?%?|[%$£€?!]")
+_STOP = frozenset("the a an of and or to in for on with is are be as at by it this that".split())
+_QUOTE = re.compile(r"[“”\"]|\b(?:says|said|told|tells|explains|according)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One sentence of a document: where it is, its findings and what the model sees."""
+
+    segment: int
+    start: int  # in the segment's text
+    end: int
+    source_start: int  # in the document's text
+    source_end: int
+    scope: str
+    text: str
+    features: Features
+
+
+@functools.lru_cache(maxsize=4)
+def page_cues(document: Document) -> Features:
+    """Return the page's stance cues: each cue's matches per segment."""
+    text = "\n".join(s.text for s in document.segments)
+    n = max(len(document.segments), 1)
+    return {f"pg:{name}": len(rx.findall(text)) / n for name, rx in _CUES.items()}
+
+
+def lexicon(nlp: Language, vocabulary: Mapping[str, Sequence[str]]) -> Lexicon:
+    """A phrase matcher that labels each vocabulary's terms (by lemma) with its name."""
+    from spacy.matcher import PhraseMatcher
+
+    from .nlp import set_lemmas
+
+    if not vocabulary:
+        return None
+    matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    for name, terms in sorted(vocabulary.items()):
+        matcher.add(f"v:{name}", [set_lemmas(nlp.make_doc(t)) for t in terms if t.strip()])
+    return matcher
+
+
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """A document's units, and the features every one of them shares (the page's)."""
+
+    page: Features
+    units: list[Unit]
+
+    def rows(self) -> list[Features]:
+        """Each unit's full feature row: the page's features and its own."""
+        return [{**self.page, **u.features} for u in self.units]
+
+
+def sentence_units(document: Document, docs: Sequence[Doc], findings: Sequence[Finding],
+                   lex: Lexicon = None) -> Sentences:
+    """Split ``document`` into sentences and describe each for the learned decision."""
+    page = dict(page_cues(document))
+    promo = page["pg:price"] + page["pg:book"] + page["pg:offer"] + page["pg:we"]
+    inform = page["pg:study"] + page["pg:risk"] + page["pg:authority"] + page["pg:patient"]
+    page.update({"bias": 1.0, "pg:promo": promo, "pg:inform": inform,
+                 "pg:stance": promo - inform})
+    page.update({f"page:{f.category}": 1.0 for f in findings if not f.is_document_level})
+    units: list[Unit] = []
+    heading: list[str] = []
+    lead_in: list[str] = []
+    previous: set[str] = set()
+    spans = [(f.start, f.end, f) for f in findings if not f.is_document_level]
+    for index, (segment, doc) in enumerate(zip(document.segments, docs, strict=True)):
+        text = segment.text
+        classes = [(doc[s].idx, doc.vocab.strings[k]) for k, s, _ in lex(doc)] if lex else []
+        for sent in doc.sents if len(doc) else ():
+            s_start, s_end = segment.source_span(sent.start_char, sent.end_char)
+            found = [f for lo, hi, f in spans if lo < s_end and hi > s_start]
+            words = _lemmas(sent)
+            feats: Features = {f"scope:{segment.scope}": 1.0}
+            for w in words:
+                feats[f"w:{w}"] = 1.0
+            for a, b in itertools.pairwise(words):
+                feats[f"b:{a}_{b}"] = 1.0
+            for w in heading:
+                feats[f"h:{w}"] = 1.0
+            if segment.scope == "list":
+                for w in lead_in:
+                    feats[f"l:{w}"] = 1.0
+            for c in previous:
+                feats[f"prev:{c}"] = 1.0
+            _context(feats, sent, text, bool(found))
+            for at, name in classes:
+                if sent.start_char <= at < sent.end_char:
+                    feats[name] = 1.0
+            if words:
+                feats[f"f:{words[0]}"] = 1.0
+            for f in found:
+                feats[f"r:{f.rule}"] = 1.0
+                feats[f"c:{f.category}"] = 1.0
+                feats[f"c:{f.category}*stance"] = page["pg:stance"]
+                if f.hedged:
+                    feats[f"ch:{f.category}"] = 1.0
+            n = len(words)
+            feats["len:" + ("s" if n < 6 else "m" if n < 16 else "l" if n < 30 else "xl")] = 1.0
+            units.append(Unit(index, sent.start_char, sent.end_char, s_start, s_end,
+                              segment.scope, " ".join(text[sent.start_char:sent.end_char].split()),
+                              feats))
+            previous = {f.category for f in found}
+        if segment.scope in ("heading", "title"):
+            heading = _words(text)[:8]
+        if segment.scope != "list":
+            lead_in = _words(text)[-6:] if text.rstrip().endswith(":") else []
+    return Sentences(page, units)
+
+
+def _context(feats: Features, sent: object, text: str, flagged: bool) -> None:
+    """Add the sentence-level context tests the rules use (negation, hedge, report...)."""
+    from spacy.tokens import Span
+
+    assert isinstance(sent, Span)
+    raw = text[sent.start_char:sent.end_char]
+    if is_question(raw):
+        feats["ctx:question"] = 1.0
+    if _QUOTE.search(raw):
+        feats["ctx:quote"] = 1.0
+    if flagged and has_citation(raw):  # asked only where a rule's claim may be sourced
+        feats["ctx:cited"] = 1.0
+    last = sent.end - 1
+    if len(sent) and is_negated(sent, last, text):
+        feats["ctx:negated"] = 1.0
+    if len(sent) and is_hedged(sent, last):
+        feats["ctx:hedged"] = 1.0
+    if len(sent) and is_reported(sent, last, text):
+        feats["ctx:reported"] = 1.0
+
+
+def _lemmas(sent: object) -> list[str]:
+    """The sentence's lemmas, lower-cased, with numbers folded and stop words left out."""
+    out = []
+    for t in sent:  # type: ignore[attr-defined]
+        if t.is_space or (t.is_punct and t.text not in "?!%"):
+            continue
+        w = t.lemma_.lower().replace("’", "'")
+        if t.like_num or w[:1].isdigit():
+            w = "<num>"
+        elif w in _STOP:
+            continue
+        out.append(w)
+    return out
+
+
+def _words(text: str) -> list[str]:
+    """Lower-cased word forms with numbers folded, stop words kept out."""
+    out = []
+    for w in _WORD.findall(text.lower().replace("’", "'")):
+        if w[0].isdigit():
+            w = "<pct>" if w.endswith("%") else "<num>"
+        elif w in _STOP:
+            continue
+        out.append(w)
+    return out
