@@ -170,3 +170,23 @@ def test_the_only_approved_treatment_is_no_comparison(text: str) -> None:
 def test_claims_reported_as_others_wording_are_not_comparisons() -> None:
     text = "Compounded hormones are promoted by some as safer than approved ones."
     assert "comparative-claim.better-than" not in rules_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "No stem cell product is approved by the FDA to treat arthritis.",
+    "None of these serums has been cleared to treat hair loss.",
+    "Adverts often describe the injections as \"non-invasive\".",
+    "Some sellers call the procedure painless.",
+    "The regulator warned that such drips are marketed to cure long COVID.",
+])
+def test_denied_status_and_reported_claims_are_not_claims(text: str) -> None:
+    found = [f for f in _LINTER.lint_text(text) if not f.is_document_level]
+    assert found == [], [(f.rule, f.match) for f in found]
+
+
+@pytest.mark.parametrize("text", [
+    "Our stem cell injections treat arthritis.",
+    "Unlike other clinics, we say it plainly: our drips cure long COVID.",
+])
+def test_own_claims_near_reporting_words_are_still_claims(text: str) -> None:
+    assert any(f.category == "disease-claim" for f in _LINTER.lint_text(text))

@@ -295,6 +295,9 @@ def describe(rule: Rule) -> str:
                      f"{rule.hedged_severity.value}")
     if rule.needs_model:
         lines.append("Needs a trained spaCy pipeline (--model); skipped without one.")
+    if rule.level == "learned":
+        lines.append("Found by the learned decision, not by wording: it flags whole sentences the "
+                     "claim model reads as this category (off with 'model: none').")
     lines.append(f"Defined at: {rule.path}:{rule.line}")
     return "\n".join(lines)
 

@@ -22,7 +22,11 @@ _DENIAL = re.compile(
     r"\b(?:no|little|insufficient|limited|not enough|lack of|without)\s+(?:\w+\s+){0,2}"
     r"(?:evidence|proof|data|studies|research)\b"
     r"|\bunproven\b|\bnot\s+(?:been\s+|yet\s+|be\s+)?(?:proven|shown|established|demonstrated)\b"
-    r"|\bunclear\s+(?:whether|if)\b|\bno\s+one\s+knows\b",
+    r"|\bunclear\s+(?:whether|if)\b|\bno\s+one\s+knows\b"
+    # a denied status reaches the claim it governs: "No exosome product is approved to treat..."
+    r"|\b(?:no|none\s+of\s+(?:the|these|those|them))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:is|are|was|were|has\s+been|have\s+been)\s+(?:yet\s+)?"
+    r"(?:approved|cleared|licensed|authori[sz]ed|proven|shown)\b",
     re.IGNORECASE,
 )
 _HEDGES = frozenset(
@@ -36,7 +40,13 @@ _REPORTED = re.compile(
     r"\b(?:claims?|claimed|claiming)\s+(?:that|to)\b|\bso[- ]called\b|\ballege(?:d|dly)?\b"
     r"|\bmyths?\b|\bbeware\b|\bbe\s+(?:wary|skeptical|sceptical|careful)\b"
     r"|\b(?:marketed|advertised|sold|promoted|touted|billed)\s+"
-    r"(?:online\s+|elsewhere\s+|by\s+(?:some|many|others|clinics|sellers|companies)\s+)?as\b"
+    r"(?:online\s+|elsewhere\s+|by\s+(?:some|many|others|clinics|sellers|companies)\s+)?"
+    r"(?:as|to)\b"
+    # someone else's words: "ads describe the injections as", "sellers call them painless"
+    r"|\b(?:ads|adverts?|advertisements?|advertising|marketing|websites|sellers|vendors|"
+    r"clinics|providers|companies|brands|marketers|promoters|manufacturers|influencers)\s+"
+    r"(?:\w+\s+){0,2}?(?:say|claim|describe|promise|call|suggest|state|advertise|tout|market)s?\b"
+    r"|\b(?:warn(?:s|ed|ing)?|caution(?:s|ed)?)\s+(?:\w+\s+){0,3}?(?:that|about|against)\b"
     # a wording quoted as such: 'objected to the phrase "recommended by physicians"'
     r"|\bthe\s+(?:phrase|term|terms|words|wording|slogan|tagline)\s+[“\"][^”\"]*$"
     r"|\bfalse(?:ly)?\b|\bmisleading\b|\bif\s+(?:anyone|someone|a\s+clinic)\s+(?:tells|promises)\b"

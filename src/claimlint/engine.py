@@ -57,6 +57,17 @@ class RulePass:
 
     findings: tuple[Finding, ...]
     required: frozenset[int]  # indexes of document rules whose required wording is present
+    cancelled: tuple[Cancelled, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """A rule match an ``unless`` condition cancelled: evidence the learned decision weighs."""
+
+    start: int  # source offset of the match
+    rule: str
+    category: str
+    reason: str  # negated, reported, question, cited, unless or hedged
 
 
 class Engine:
@@ -100,6 +111,7 @@ class Engine:
                 for index in indexes:
                     matched[index].append(prepared)
         findings: list[Finding] = []
+        cancelled: list[Cancelled] = []
         for index, rule in enumerate(self.rules):
             if rule.level != "sentence":
                 continue
@@ -109,21 +121,21 @@ class Engine:
                 f
                 for seg in matched.get(index, ())
                 if seg.segment.scope in rule.scope
-                for f in self._sentence_findings(index, rule, seg, document)
+                for f in self._sentence_findings(index, rule, seg, document, cancelled)
             ]
             findings.extend(_merge(found))
         required = frozenset(i for i, rule in enumerate(self.rules)
                              if rule.level == "document" and (i, "required") in in_document)
-        return RulePass(tuple(findings), required)
+        return RulePass(tuple(findings), required, tuple(cancelled))
 
     def finish(self, document: Document, docs: Sequence[Doc], found: RulePass) -> list[Finding]:
         """Apply the learned decision and add the document rules' findings."""
         findings = list(found.findings)
         if self.decision:
-            findings = self.decision.apply(document, docs, findings)
+            findings = self.decision.apply(document, docs, found)
         categories = {f.category for f in findings}
         # A disclosure is owed by a page that sells what it claims, not one that informs.
-        promotional = self.decision is None or self.decision.model.promotional(document) >= 0.5
+        promotional = self.decision is None or not self.decision.model.informs(document)
         for index, rule in enumerate(self.rules):
             if (rule.level == "document" and promotional and categories.intersection(rule.trigger)
                     and index not in found.required):
@@ -132,7 +144,8 @@ class Engine:
         return findings
 
     def _sentence_findings(
-        self, index: int, rule: Rule, seg: _Segment, document: Document
+        self, index: int, rule: Rule, seg: _Segment, document: Document,
+        cancelled: list[Cancelled],
     ) -> Iterable[Finding]:
         accepted = seg.hits.get(ACCEPT, ())
         for start, end in seg.hits.get((index, "match"), ()):
@@ -144,31 +157,36 @@ class Engine:
                 continue
             if rule.when.sentence_has and not seg.within((index, "when.sentence"), sent):
                 continue
-            if self._cancelled(index, rule, seg, sent, span):
-                continue
+            reason = self._cancelled(index, rule, seg, sent, span)
             hedged = is_hedged(sent, span.start)
-            if hedged and rule.unless.hedged:
+            if reason is None and hedged and rule.unless.hedged:
+                reason = "hedged"
+            if reason is not None:
+                cancelled.append(Cancelled(seg.segment.source_start(start), rule.id,
+                                           rule.category, reason))
                 continue
             yield self._finding(index, rule, seg, document, sent, (start, end), span, hedged)
 
-    def _cancelled(self, index: int, rule: Rule, seg: _Segment, sent: Span, span: Span) -> bool:
+    def _cancelled(self, index: int, rule: Rule, seg: _Segment, sent: Span,
+                   span: Span) -> str | None:
+        """The ``unless`` condition that cancels this match, or None."""
         unless = rule.unless
         if unless.negated and is_negated(sent, span.start, seg.text):
-            return True
+            return "negated"
         if unless.reported and is_reported(sent, span.start, seg.text):
-            return True
+            return "reported"
         if unless.question and is_question(seg.text[sent.start_char:sent.end_char]):
-            return True
+            return "question"
         if unless.cited == "sentence" and seg.has_citation(sent.start_char, sent.end_char):
-            return True
+            return "cited"
         if unless.cited == "paragraph" and seg.has_citation(0, len(seg.text)):
-            return True
+            return "cited"
         if unless.sentence_has and seg.within((index, "unless.sentence"), sent):
-            return True
-        return any(
-            s < span.end_char and e > span.start_char
-            for s, e in seg.within((index, "unless.phrases"), sent)
-        )
+            return "unless"
+        if any(s < span.end_char and e > span.start_char
+               for s, e in seg.within((index, "unless.phrases"), sent)):
+            return "unless"
+        return None
 
     def _finding(
         self, index: int, rule: Rule, seg: _Segment, document: Document,

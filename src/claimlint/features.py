@@ -9,14 +9,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .citations import has_citation
 from .context import is_hedged, is_negated, is_question, is_reported
 from .document import Document
-from .findings import Finding
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
+
+    from .engine import RulePass
 
 Features = dict[str, float]
 # A rule pack's vocabularies as word classes ("a condition", "a treatment", "an approved
@@ -73,6 +73,24 @@ def page_cues(document: Document) -> Features:
     return {f"pg:{name}": len(rx.findall(text)) / n for name, rx in _CUES.items()}
 
 
+@functools.lru_cache(maxsize=4)
+def stance_features(document: Document) -> Features:
+    """What the page-stance model reads: the page's cues and which words it uses."""
+    words = {w for s in document.segments for w in _words(s.text) if not w.startswith("<")}
+    return {**page_cues(document), **{f"pw:{w}": 1.0 for w in sorted(words)}}
+
+
+def with_stance(features: Features, promotional: float) -> Features:
+    """Add the page's stance, alone and crossed with each rule category that fired."""
+    out = dict(features)
+    if "bias" in features:  # the page's own features
+        out["pg:promotional"] = promotional
+    for name in features:
+        if name.startswith("c:") and "*" not in name:
+            out[f"{name}*promotional"] = promotional
+    return out
+
+
 def lexicon(nlp: Language, vocabulary: Mapping[str, Sequence[str]]) -> Lexicon:
     """A phrase matcher that labels each vocabulary's terms (by lemma) with its name."""
     from spacy.matcher import PhraseMatcher
@@ -99,9 +117,10 @@ class Sentences:
         return [{**self.page, **u.features} for u in self.units]
 
 
-def sentence_units(document: Document, docs: Sequence[Doc], findings: Sequence[Finding],
+def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
                    lex: Lexicon = None) -> Sentences:
     """Split ``document`` into sentences and describe each for the learned decision."""
+    findings = found.findings
     page = dict(page_cues(document))
     promo = page["pg:price"] + page["pg:book"] + page["pg:offer"] + page["pg:we"]
     inform = page["pg:study"] + page["pg:risk"] + page["pg:authority"] + page["pg:patient"]
@@ -118,7 +137,7 @@ def sentence_units(document: Document, docs: Sequence[Doc], findings: Sequence[F
         classes = [(doc[s].idx, doc.vocab.strings[k]) for k, s, _ in lex(doc)] if lex else []
         for sent in doc.sents if len(doc) else ():
             s_start, s_end = segment.source_span(sent.start_char, sent.end_char)
-            found = [f for lo, hi, f in spans if lo < s_end and hi > s_start]
+            hits = [f for lo, hi, f in spans if lo < s_end and hi > s_start]
             words = _lemmas(sent)
             feats: Features = {f"scope:{segment.scope}": 1.0}
             for w in words:
@@ -132,13 +151,19 @@ def sentence_units(document: Document, docs: Sequence[Doc], findings: Sequence[F
                     feats[f"l:{w}"] = 1.0
             for c in previous:
                 feats[f"prev:{c}"] = 1.0
-            _context(feats, sent, text, bool(found))
-            for at, name in classes:
-                if sent.start_char <= at < sent.end_char:
-                    feats[name] = 1.0
+            named = {name for at, name in classes if sent.start_char <= at < sent.end_char}
+            feats.update(dict.fromkeys(named, 1.0))
+            cancelled = [c for c in found.cancelled if s_start <= c.start < s_end]
+            if hits or cancelled or named:  # context is asked only where a claim may be
+                _context(feats, sent, text)
             if words:
                 feats[f"f:{words[0]}"] = 1.0
-            for f in found:
+                if "ctx:question" in feats:  # "How does..." presupposes, "Does..." asks
+                    feats[f"q:{words[0]}"] = 1.0
+            for x in cancelled:
+                feats[f"x:{x.category}"] = 1.0
+                feats[f"x:{x.category}:{x.reason}"] = 1.0
+            for f in hits:
                 feats[f"r:{f.rule}"] = 1.0
                 feats[f"c:{f.category}"] = 1.0
                 feats[f"c:{f.category}*stance"] = page["pg:stance"]
@@ -149,7 +174,7 @@ def sentence_units(document: Document, docs: Sequence[Doc], findings: Sequence[F
             units.append(Unit(index, sent.start_char, sent.end_char, s_start, s_end,
                               segment.scope, " ".join(text[sent.start_char:sent.end_char].split()),
                               feats))
-            previous = {f.category for f in found}
+            previous = {f.category for f in hits}
         if segment.scope in ("heading", "title"):
             heading = _words(text)[:8]
         if segment.scope != "list":
@@ -157,18 +182,13 @@ def sentence_units(document: Document, docs: Sequence[Doc], findings: Sequence[F
     return Sentences(page, units)
 
 
-def _context(feats: Features, sent: object, text: str, flagged: bool) -> None:
+def _context(feats: Features, sent: Span, text: str) -> None:
     """Add the sentence-level context tests the rules use (negation, hedge, report...)."""
-    from spacy.tokens import Span
-
-    assert isinstance(sent, Span)
     raw = text[sent.start_char:sent.end_char]
     if is_question(raw):
         feats["ctx:question"] = 1.0
     if _QUOTE.search(raw):
         feats["ctx:quote"] = 1.0
-    if flagged and has_citation(raw):  # asked only where a rule's claim may be sourced
-        feats["ctx:cited"] = 1.0
     last = sent.end - 1
     if len(sent) and is_negated(sent, last, text):
         feats["ctx:negated"] = 1.0
