@@ -15,7 +15,7 @@ from .document import Document, Segment
 from .features import lexicon
 from .findings import Applicability, Finding, Fix
 from .match import ACCEPT, CompiledRules, Hits, lemma_key
-from .model import LEARNED, ClaimModel, Decision
+from .model import INFORMS_BELOW, LEARNED, ClaimModel, Decision
 from .ruleset import Rule
 from .suggest import render
 
@@ -131,11 +131,12 @@ class Engine:
     def finish(self, document: Document, docs: Sequence[Doc], found: RulePass) -> list[Finding]:
         """Apply the learned decision and add the document rules' findings."""
         findings = list(found.findings)
+        stance = self.decision.model.promotional(document) if self.decision else 1.0
         if self.decision:
-            findings = self.decision.apply(document, docs, found)
+            findings = self.decision.apply(document, docs, found, stance)
         categories = {f.category for f in findings}
         # A disclosure is owed by a page that sells what it claims, not one that informs.
-        promotional = self.decision is None or not self.decision.model.informs(document)
+        promotional = stance >= INFORMS_BELOW
         for index, rule in enumerate(self.rules):
             if (rule.level == "document" and promotional and categories.intersection(rule.trigger)
                     and index not in found.required):

@@ -118,8 +118,11 @@ class Sentences:
 
 
 def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
-                   lex: Lexicon = None) -> Sentences:
-    """Split ``document`` into sentences and describe each for the learned decision."""
+                   lex: Lexicon = None, stance: float | None = None) -> Sentences:
+    """Split ``document`` into sentences and describe each for the learned decision.
+
+    With ``stance`` (the page's probability of selling) its features are included too.
+    """
     findings = found.findings
     page = dict(page_cues(document))
     promo = page["pg:price"] + page["pg:book"] + page["pg:offer"] + page["pg:we"]
@@ -171,6 +174,8 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
                     feats[f"ch:{f.category}"] = 1.0
             n = len(words)
             feats["len:" + ("s" if n < 6 else "m" if n < 16 else "l" if n < 30 else "xl")] = 1.0
+            if stance is not None:
+                feats = with_stance(feats, stance)
             units.append(Unit(index, sent.start_char, sent.end_char, s_start, s_end,
                               segment.scope, " ".join(text[sent.start_char:sent.end_char].split()),
                               feats))
@@ -179,7 +184,7 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
             heading = _words(text)[:8]
         if segment.scope != "list":
             lead_in = _words(text)[-6:] if text.rstrip().endswith(":") else []
-    return Sentences(page, units)
+    return Sentences(page if stance is None else with_stance(page, stance), units)
 
 
 def _context(feats: Features, sent: Span, text: str) -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .features import Lexicon, Sentences, Unit, sentence_units, stance_features, with_stance
+from .features import Lexicon, Sentences, Unit, sentence_units, stance_features
 from .findings import Finding
 
 if TYPE_CHECKING:
@@ -116,11 +117,11 @@ class ClaimModel:
 
     def promotional(self, document: Document) -> float:
         """Return the probability that the page promotes what it describes (its stance)."""
-        return stance_of(document, self.page_features, self.page_weights)
+        return stance_of(document, self._page_index, self.page_weights)
 
-    def informs(self, document: Document) -> bool:
-        """True when the page clearly informs rather than sells (it owes no disclosure)."""
-        return self.promotional(document) < INFORMS_BELOW
+    @functools.cached_property
+    def _page_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.page_features)}
 
 
 @dataclass(frozen=True)
@@ -131,18 +132,18 @@ class Decision:
     learned: dict[str, Rule]  # category -> the rule whose metadata a model-only finding takes
     lexicon: Lexicon = None
 
-    def apply(self, document: Document, docs: Sequence[Doc], found: RulePass) -> list[Finding]:
-        """Keep the rule findings the evidence supports, add what only the model sees."""
+    def apply(self, document: Document, docs: Sequence[Doc], found: RulePass,
+              stance: float) -> list[Finding]:
+        """Keep the rule findings the evidence supports, add what only the model sees.
+
+        ``stance`` is the page's probability of selling (``ClaimModel.promotional``).
+        """
         findings = found.findings
         judged = self.model.rules
         # The model reads only the rules it learned from: more packs must not sway it.
         known = replace(found, findings=tuple(f for f in findings if f.rule in judged),
                         cancelled=tuple(c for c in found.cancelled if c.rule in judged))
-        described = sentence_units(document, docs, known, self.lexicon)
-        stance = self.model.promotional(document)
-        sentences = Sentences(with_stance(described.page, stance),
-                              [replace(u, features=with_stance(u.features, stance))
-                               for u in described.units])
+        sentences = sentence_units(document, docs, known, self.lexicon, stance)
         units = sentences.units
         if not units:
             return list(findings)
@@ -176,13 +177,16 @@ class Decision:
         return out
 
 
-def stance_of(document: Document, names: Sequence[str], weights: np.ndarray | None) -> float:
-    """The page-stance model's probability that ``document`` sells (1.0 with no model)."""
+def stance_of(document: Document, index: Mapping[str, int], weights: np.ndarray | None) -> float:
+    """The page-stance model's probability that ``document`` sells (1.0 with no model).
+
+    ``index`` maps each stance feature's name to its weight's position.
+    """
     if weights is None:
         return 1.0
     cues = stance_features(document)
-    score = float(weights[-1]) + sum(float(w) * cues.get(name, 0.0)
-                                     for name, w in zip(names, weights[:-1], strict=True))
+    cols = [(index[name], value) for name, value in cues.items() if name in index]
+    score = float(weights[-1]) + sum(float(weights[i]) * value for i, value in cols)
     return 1.0 / (1.0 + math.exp(-score))
 
 

@@ -258,8 +258,9 @@ def _held_out_stance(pages: Sequence[Page], seed: int) -> list[float]:
     sites = np.array([p.site for p in pages])
     for train, test in _folds(sites, 3):
         names, weights = _fit_stance([pages[i] for i in train], seed)
+        index = {name: k for k, name in enumerate(names)}
         for i in test:
-            stance[i] = stance_of(pages[i].document, names, weights)
+            stance[i] = stance_of(pages[i].document, index, weights)
     return stance
 
 
