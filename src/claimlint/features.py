@@ -53,11 +53,8 @@ _QUOTE = re.compile(r"[“”\"]|\b(?:says|said|told|tells|explains|according)\b
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One sentence of a document: where it is, its findings and what the model sees."""
+    """One sentence of a document: where it is and what the model sees of it."""
 
-    segment: int
-    start: int  # in the segment's text
-    end: int
     source_start: int  # in the document's text
     source_end: int
     scope: str
@@ -135,7 +132,7 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
     lead_in: list[str] = []
     previous: set[str] = set()
     spans = [(f.start, f.end, f) for f in findings if not f.is_document_level]
-    for index, (segment, doc) in enumerate(zip(document.segments, docs, strict=True)):
+    for segment, doc in zip(document.segments, docs, strict=True):
         text = segment.text
         classes = [(doc[s].idx, doc.vocab.strings[k]) for k, s, _ in lex(doc)] if lex else []
         for sent in doc.sents if len(doc) else ():
@@ -176,9 +173,8 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
             feats["len:" + ("s" if n < 6 else "m" if n < 16 else "l" if n < 30 else "xl")] = 1.0
             if stance is not None:
                 feats = with_stance(feats, stance)
-            units.append(Unit(index, sent.start_char, sent.end_char, s_start, s_end,
-                              segment.scope, " ".join(text[sent.start_char:sent.end_char].split()),
-                              feats))
+            units.append(Unit(s_start, s_end, segment.scope,
+                              " ".join(text[sent.start_char:sent.end_char].split()), feats))
             previous = {f.category for f in hits}
         if segment.scope in ("heading", "title"):
             heading = _words(text)[:8]
