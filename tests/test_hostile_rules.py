@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from claimlint.errors import RuleFileError
-from claimlint.ruleset import available_packs, backtracking_risk, load_ruleset
+from claimlint.regexsafety import backtracking_risk
+from claimlint.ruleset import available_packs, load_ruleset
 from claimlint.yamlload import load_yaml
 
 # Generous: a start-up takes seconds; a regression hangs for minutes.

@@ -18,11 +18,12 @@ from typing import Any
 # Required strings come from walking the regex's parse tree: re's parser is private,
 # but its tree has kept this shape since Python 3.5.
 try:
-    _sre: Any = importlib.import_module("re._constants")
-    _sre_parse: Any = importlib.import_module("re._parser")
+    sre_constants: Any = importlib.import_module("re._constants")
+    sre_parse: Any = importlib.import_module("re._parser")
 except ImportError:  # Python 3.10
-    _sre = importlib.import_module("sre_constants")
-    _sre_parse = importlib.import_module("sre_parse")
+    sre_constants = importlib.import_module("sre_constants")
+    sre_parse = importlib.import_module("sre_parse")
+_sre, _sre_parse = sre_constants, sre_parse
 
 _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
 _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
