@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+import os
+import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Override
 from .discover import PathFilter, iter_files
@@ -20,6 +24,9 @@ from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 from .store import FindingStore
 from .suppress import Problem, Suppressed
 from .suppress import apply as apply_suppressions
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 BATCH_FILES = 32
 MAX_FILE_SIZE = 10 << 20
@@ -216,10 +223,41 @@ class FileOutcome:
 
 
 _WORKER: list[Linter] = []
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _init_worker(options: Options) -> None:
-    _WORKER[:] = [Linter(options)]
+def _init_worker(parent: int, options: Options | None) -> None:
+    """Set up a worker: it dies with the parent; it builds a linter unless fork gave it one."""
+    _die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent alone handles it, by stopping us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if options is not None:
+        _WORKER[:] = [Linter(options)]
+
+
+def _die_with_parent(parent: int) -> None:
+    """Exit as soon as the parent process is gone, however it ended (kill -9 included).
+
+    A killed run must leave no worker behind (issue 11): an orphaned worker waits on its
+    task queue for ever. Linux delivers a signal when the parent dies; elsewhere a
+    daemon thread watches the parent's pid.
+    """
+    if sys.platform == "linux":
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="claimlint-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
 
 
 def _work(path: str) -> FileOutcome:
@@ -236,11 +274,30 @@ def _parallel(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[FileO
         # Forked workers inherit the parent's built linter instead of building their
         # own: a second or more of start-up saved in every worker.
         _WORKER[:] = [linter]
-        pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"),
+                                   initializer=_init_worker, initargs=(os.getpid(), None))
     else:  # fork is unsafe on macOS and missing on Windows
-        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(linter.options,))
-    with pool:
+        pool = ProcessPoolExecutor(jobs, initializer=_init_worker,
+                                   initargs=(os.getpid(), linter.options))
+    try:
         yield from pool.map(_work, files, chunksize=chunksize)
+    except BaseException:
+        # Interrupted, or the consumer stopped early: drop the queued files and stop
+        # the workers now, instead of linting every remaining file first.
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel a pool's queued work, terminate its worker processes and reap them."""
+    # Taken first: shutdown() forgets its processes.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def lint_text(text: str, *, path: str = "<text>", fmt: str | None = None,

@@ -26,6 +26,11 @@ _CLOSERS = frozenset("”\"’')]»")
 _BULLETS = frozenset("•·‣◦▪●■")
 _DASHES = frozenset("–—")  # list markers at a line start; inside a line, a parenthesis
 _DEGREE_TAGS = ("JJR", "JJS", "RBR", "RBS")
+# Longer "sentences" (a 300 KB paragraph with no full stop) are cut, so that work per
+# sentence stays bounded and a file's cost linear in its size (issue 11); a cut
+# prefers a clause break among the last tokens before the cap.
+MAX_SENTENCE_TOKENS = 256
+_CLAUSE_BREAKS = frozenset(",;:\u2013\u2014")
 # What a token's text alone says about sentence boundaries, cached per string hash.
 _BULLET, _PARAGRAPH, _NEWLINE, _STOP, _CLOSER, _DASH = 1, 2, 4, 8, 16, 32
 _KINDS: dict[int, int] = {}
@@ -147,8 +152,25 @@ def split_sentences(doc: Doc) -> Doc:
             if (k < n and (spaces[j - 1] or k > j) and not is_lower[k]
                     and not _reference_follows(doc, i, k)):
                 starts[k] = 1
+    if n > MAX_SENTENCE_TOKENS:
+        _cap_sentences(doc, starts)
     doc.from_array([SENT_START], _column(starts))
     return doc
+
+
+def _cap_sentences(doc: Doc, starts: list[int]) -> None:
+    """Start a new sentence at least every MAX_SENTENCE_TOKENS tokens."""
+    last = 0
+    for nxt in [*(i for i, s in enumerate(starts) if s == 1), len(starts)]:
+        while nxt - last > MAX_SENTENCE_TOKENS:
+            cut = last + MAX_SENTENCE_TOKENS
+            for j in range(cut, cut - MAX_SENTENCE_TOKENS // 4, -1):
+                if doc[j - 1].text in _CLAUSE_BREAKS:
+                    cut = j
+                    break
+            starts[cut] = 1
+            last = cut
+        last = nxt
 
 
 def _kind(orth: int, text: str) -> int:

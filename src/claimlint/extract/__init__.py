@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..document import Document, Segment
 from ..errors import ClaimlintError
+from .bounds import bound_segments
 from .encoding import BOMS, Decoded, sniff
 
 Extractor = Callable[[str], tuple[Segment, ...]]
@@ -100,7 +102,7 @@ def document_from_text(text: str, path: str, fmt: str | None = None) -> Document
     name = fmt or format_for(path)
     if name not in FORMATS:
         raise ExtractError(f"unknown format '{name}'; known: {', '.join(FORMATS)}")
-    return Document(path, text, FORMATS[name](text), name)
+    return Document(path, text, bound_segments(FORMATS[name](text)), name)
 
 
 def load_documents(path: Path, display: str | None = None, include_drafts: bool = False,
@@ -119,16 +121,32 @@ def load_documents(path: Path, display: str | None = None, include_drafts: bool 
         raw = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return _extract(raw, path, shown, include_drafts)
+    except ClaimlintError:
+        raise
+    # A reader that fails in a way nobody foresaw on a hostile file must not take the
+    # run down (issue 11): the file goes to errors, the other files are still linted.
+    except Exception as exc:
+        raise ExtractError(f"{shown}: cannot read: {type(exc).__name__}: {exc} "
+                           "(a claimlint bug; please report it)") from None
+
+
+def _extract(raw: bytes, path: Path, shown: str, include_drafts: bool) -> list[Document]:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from .docx import extract_docx
 
-        return [extract_docx(raw, shown)]
+        return [_bounded(extract_docx(raw, shown))]
     if suffix == ".xml":
         from .wxr import extract_wxr, is_wxr
 
         text = decode_file(raw, shown).text
         # A sitemap or feed beside the pages is not copy: only WordPress exports are linted.
-        return extract_wxr(text, shown, include_drafts) if is_wxr(text) else []
+        posts = extract_wxr(text, shown, include_drafts) if is_wxr(text) else []
+        return [_bounded(post) for post in posts]
     fmt = format_for(shown)
     return [document_from_text(decode_file(raw, shown).text, shown, fmt)]
+
+def _bounded(document: Document) -> Document:
+    return replace(document, segments=bound_segments(document.segments))

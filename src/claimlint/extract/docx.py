@@ -11,8 +11,9 @@ Left out: comments (word/comments.xml is never read as text), headers and footer
 footnotes, text boxes, deleted or moved-away tracked changes, field codes. Inserted tracked
 changes are kept: they are the text as it now reads.
 
-Safety: the package's declared unpacked size is capped before python-docx reads it (zip
-bombs), and python-docx parses its XML with lxml with entity resolution off and no network.
+Safety: the package's declared unpacked size (256 MiB in all, 32 MiB for one XML part) is
+capped before python-docx reads it (zip bombs; a read stops at the declared size), and
+python-docx parses its XML with lxml with entity resolution off and no network.
 """
 
 from __future__ import annotations
@@ -44,14 +45,20 @@ _NUMBERED = etree.XPath("./w:pPr/w:numPr", namespaces={"w": _W})
 # Anything str.splitlines() breaks on: a paragraph must stay on one line.
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
 _MAX_UNPACKED = 256 * 1024 * 1024
+# lxml holds a parsed part at several times its size: an XML part over this is refused, so
+# that no .docx takes a run past 1 GB (issue 11). A 300-page report's document.xml is ~10 MiB.
+MAX_XML_PART = 32 * 1024 * 1024
 _STREAM = re.compile(r"file '<_io\.BytesIO object at 0x[0-9a-fA-F]+>' ")
 
 
 def _check_package(data: bytes, path: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = package.namelist()
-            unpacked = sum(info.file_size for info in package.infolist())
+            infos = package.infolist()
+            names = [info.filename for info in infos]
+            unpacked = sum(info.file_size for info in infos)
+            xml = max((info for info in infos if info.filename.endswith((".xml", ".rels"))),
+                      key=lambda info: info.file_size, default=None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise ExtractError(f"{path}: not a Word .docx file (not a ZIP package)") from None
     if "[Content_Types].xml" not in names:
@@ -59,6 +66,9 @@ def _check_package(data: bytes, path: str) -> None:
     if unpacked > _MAX_UNPACKED:
         raise ExtractError(f"{path}: refused: the package unpacks to {unpacked >> 20} MiB, "
                            f"over the {_MAX_UNPACKED >> 20} MiB limit")
+    if xml is not None and xml.file_size > MAX_XML_PART:
+        raise ExtractError(f"{path}: refused: {xml.filename} unpacks to {xml.file_size >> 20} "
+                           f"MiB, over the {MAX_XML_PART >> 20} MiB limit for one XML part")
 
 
 def _open(data: bytes, path: str) -> Any:

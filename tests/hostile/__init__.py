@@ -1,0 +1,1 @@
+"""Hostile-input campaign: seeded generators and the checks run over claimlint (issue 11)."""
