@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -131,13 +132,21 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
     heading: list[str] = []
     lead_in: list[str] = []
     previous: set[str] = set()
-    spans = [(f.start, f.end, f) for f in findings if not f.is_document_level]
+    # Sorted once, so each sentence looks up its findings instead of scanning them all.
+    spans = sorted(((f.start, f.end, f) for f in findings if not f.is_document_level),
+                   key=lambda s: (s[0], s[1]))
+    span_starts = [lo for lo, _, _ in spans]
+    longest = max((hi - lo for lo, hi, _ in spans), default=0)
+    cancels = sorted(found.cancelled, key=lambda c: c.start)
+    cancel_starts = [c.start for c in cancels]
     for segment, doc in zip(document.segments, docs, strict=True):
         text = segment.text
         classes = [(doc[s].idx, doc.vocab.strings[k]) for k, s, _ in lex(doc)] if lex else []
         for sent in doc.sents if len(doc) else ():
             s_start, s_end = segment.source_span(sent.start_char, sent.end_char)
-            hits = [f for lo, hi, f in spans if lo < s_end and hi > s_start]
+            window = spans[bisect.bisect_left(span_starts, s_start - longest):
+                           bisect.bisect_left(span_starts, s_end)]
+            hits = [f for _, hi, f in window if hi > s_start]
             words = _lemmas(sent)
             feats: Features = {f"scope:{segment.scope}": 1.0}
             for w in words:
@@ -153,7 +162,8 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
                 feats[f"prev:{c}"] = 1.0
             named = {name for at, name in classes if sent.start_char <= at < sent.end_char}
             feats.update(dict.fromkeys(named, 1.0))
-            cancelled = [c for c in found.cancelled if s_start <= c.start < s_end]
+            cancelled = cancels[bisect.bisect_left(cancel_starts, s_start):
+                                bisect.bisect_left(cancel_starts, s_end)]
             if hits or cancelled or named:  # context is asked only where a claim may be
                 _context(feats, sent, text)
             if words:
