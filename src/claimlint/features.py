@@ -65,10 +65,14 @@ class Unit:
 
 @functools.lru_cache(maxsize=4)
 def page_cues(document: Document) -> Features:
-    """Return the page's stance cues: each cue's matches per segment."""
+    """Return the page's stance cues: each cue's matches per segment, at most 1.
+
+    Capped so that a page unlike any the model saw (one long block of claims) cannot
+    push a weight far past the values it was trained on.
+    """
     text = "\n".join(s.text for s in document.segments)
     n = max(len(document.segments), 1)
-    return {f"pg:{name}": len(rx.findall(text)) / n for name, rx in _CUES.items()}
+    return {f"pg:{name}": min(len(rx.findall(text)) / n, 1.0) for name, rx in _CUES.items()}
 
 
 @functools.lru_cache(maxsize=4)
