@@ -1,7 +1,7 @@
 """Run the full hostile-input campaign (issue 11) and print its figures as a table.
 
-    python benchmarks/hostile.py            # >= 3,000 inputs, 10 kill -9 trials, 2 fixers
-    python benchmarks/hostile.py --inputs 300 --kills 2 --concurrent 1   # a quick look
+    python benchmarks/hostile.py            # >= 3,000 inputs, 10 kill -9 and 10 SIGTERM, 2 fixers
+    python benchmarks/hostile.py --inputs 300 --kills 2 --sigterms 2 --concurrent 1  # a look
 
 Exit status 1 when anything was found: a crash, a hang, a bad span or a lost byte.
 """
@@ -25,13 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=6000, help="largest input, roughly")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--sigterms", type=int, default=10)
     parser.add_argument("--concurrent", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="claimlint-hostile-") as scratch:
         root = args.keep or Path(scratch)
         tally = run(root, seed=args.seed, inputs=args.inputs, size=args.size,
-                    kills=args.kills, concurrent=args.concurrent)
+                    kills=args.kills, concurrent=args.concurrent, sigterms=args.sigterms)
     print(tally.table())
     for problem in tally.failures():
         print(problem, file=sys.stderr)

@@ -16,8 +16,10 @@ BLIND = TESTS / "corpus-blind"
 MIN_MICRO_PRECISION = 0.90
 MIN_MICRO_RECALL = 0.85
 MIN_FLAGGED_RECALL = 0.90
-BLIND_MIN_MICRO_PRECISION = 0.88
-BLIND_MIN_MICRO_RECALL = 0.70
+# The shipped model never trains on these pages (it did until 2026-12-03, when its
+# precision here was 0.90 in-sample); held out, the model gives 0.87 / 0.75.
+BLIND_MIN_MICRO_PRECISION = 0.85
+BLIND_MIN_MICRO_RECALL = 0.73
 BLIND_MIN_FLAGGED_RECALL = 0.85
 
 

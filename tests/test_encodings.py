@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,12 +106,22 @@ def test_lookup_is_the_whatwg_table() -> None:
     assert lookup("utf-7") is None and lookup("undefined") is None
 
 
-def test_text_and_markdown_are_utf8(tmp_path: Path) -> None:
+def test_text_and_markdown_are_utf8_unless_a_bom_says_otherwise() -> None:
     assert decode_source(b"\xef\xbb\xbfA serum.", "p.md", "markdown").bom == b"\xef\xbb\xbf"
-    with pytest.raises(ExtractError, match=r"p\.md:2: not valid UTF-8 \(byte 0x92"):
+    with pytest.raises(ExtractError, match=r"p\.md:2:3: not valid UTF-8 \(byte 0x92"):
         decode_source(b"ok\nit\x92s", "p.md", "markdown")
+    with pytest.raises(ExtractError, match=r"p\.md:3:2: not valid UTF-8 \(byte 0x92"):
+        decode_source(b"ok\rit\r\nX\x92s", "p.md", "markdown")  # CR, then CRLF
+    # A BOM comes first, for every format (WHATWG): UTF-16 text is text, not binary.
+    for bom, data, name in ((b"\xff\xfe", b"a\x00\r\x00b\x00", "utf-16le"),
+                            (b"\xfe\xff", b"\x00a\x00\r\x00b", "utf-16be")):
+        for fmt in ("text", "markdown"):
+            decoded = decode_source(bom + data, "p.txt", fmt)
+            assert (decoded.text, decoded.encoding, decoded.bom) == ("a\rb", name, bom)
+    with pytest.raises(ExtractError, match=r"p\.md:2:1: not valid UTF-16LE"):
+        decode_source(b"\xff\xfea\x00\r\x00\x00\xd8", "p.md", "markdown")  # lone surrogate
     with pytest.raises(SkipFile, match="binary"):
-        decode_source(b"\xff\xfea\x00b\x00", "p.txt", "text")
+        decode_source(b"a\x00b\x00", "p.txt", "text")  # UTF-16 without a BOM
 
 
 def test_broken_pages_never_stop_a_run(capsys: pytest.CaptureFixture[str],
@@ -123,7 +135,7 @@ def test_broken_pages_never_stop_a_run(capsys: pytest.CaptureFixture[str],
     out = capsys.readouterr().out
     assert code == 1
     assert '"match": "revolutionary"' in out and '"match": "miracle"' in out
-    assert "utf16-bad.html:1: not valid UTF-16LE" in out
+    assert "utf16-bad.html:1:3: not valid UTF-16LE" in out
 
 
 CR_MARKDOWN = ("---\rtitle: A revolutionary page\rslug: miracle-serum\r---\r\r"
@@ -149,3 +161,42 @@ def test_cr_lf_and_crlf_are_all_line_ends_in_text(linter: Linter, newline: str) 
     assert [(f.match, f.scope) for f in found] == [
         ("Revolutionary", "heading"), ("miracle", "list")]
     assert all(text[f.start:f.end] == f.match for f in found)
+
+
+def _json_findings(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, Any]]:
+    code = main(["check", "--packs", "core", "--select", "hype", "--format", "json",
+                 "--no-baseline", "--jobs", "1", *argv])
+    out = capsys.readouterr().out
+    assert code == 1
+    found: list[dict[str, Any]] = json.loads(out)["findings"]
+    return found
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+@pytest.mark.parametrize("name,text,expected", [
+    ("p.md", CR_MARKDOWN, [("revolutionary", 2, 10, 2, 23), ("revolutionary", 6, 5, 6, 18),
+                           ("miracle", 10, 5, 10, 12), ("revolutionary", 11, 7, 11, 20)]),
+    ("p.txt", "Plain words\r\rOur miracle oil\rfor you.\r\r- A revolutionary serum.\r",
+     [("miracle", 3, 5, 3, 12), ("revolutionary", 6, 5, 6, 18)]),
+    ("p.html", "<html>\r<body>\r<p>Our\rmiracle oil.</p>\r\r<p>A revolutionary\rserum.</p>\r",
+     [("miracle", 4, 1, 4, 8), ("revolutionary", 6, 6, 6, 19)]),
+])
+def test_findings_report_lines_for_cr_lf_and_crlf_files(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, newline: str, name: str, text: str,
+        expected: list[tuple[str, int, int, int, int]]) -> None:
+    text = text.replace("\r", newline)
+    page = tmp_path / name
+    page.write_bytes(text.encode("utf-8"))
+    found = _json_findings(capsys, str(page))
+    assert [(f["match"], f["line"], f["column"], f["end_line"], f["end_column"])
+            for f in found] == expected
+    assert all(text[f["start"]:f["end"]] == f["match"] for f in found)
+
+
+def test_plain_text_approvals_work_with_cr_only_line_ends(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_bytes(b"A plain line.\r# claimlint-disable-next-line hype -- approved by legal\r"
+                     b"A revolutionary serum.\rAnother revolutionary serum.\r")
+    found = _json_findings(capsys, str(page))
+    assert [(f["match"], f["line"]) for f in found] == [("revolutionary", 4)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -96,6 +97,25 @@ def test_a_fixed_page_keeps_its_encoding_bom_and_crlf(
     code, _, err = check(capsys, rules, "--fix", str(page))
     assert (code, err) == (0, "claimlint: fixed 1 file(s)\n")
     assert page.read_bytes() == bom + FIXED.format(charset=charset).encode(codec)
+
+
+@pytest.mark.parametrize("name", ["p.md", "p.txt"])
+@pytest.mark.parametrize("codec,bom", [
+    ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-8", b"\xef\xbb\xbf")])
+def test_utf16_and_utf8_bom_text_files_are_linted_and_fixed_in_their_encoding(
+        capsys: pytest.CaptureFixture[str], rules: Path, site: Path, name: str, codec: str,
+        bom: bytes) -> None:
+    text = "# Caf\u00e9 \u2013 quenty\r\n\r\nDr. Osei\u2019s zorbic serum \u201cworks\u201d.\r\n"
+    page = site / name
+    page.write_bytes(bom + text.encode(codec))
+    code, out, _ = check(capsys, rules, "--format", "json", str(page))
+    found = [(f["match"], f["line"], f["column"]) for f in json.loads(out)["findings"]]
+    assert code == 1 and found == [("quenty", 1, 10), ("zorbic", 3, 12)]
+    assert all(text[f["start"]:f["end"]] == f["match"] for f in json.loads(out)["findings"])
+    code, _, err = check(capsys, rules, "--fix", str(page))
+    assert (code, err) == (0, "claimlint: fixed 1 file(s)\n")
+    fixed = text.replace("quenty", "calm").replace("zorbic", "plain")
+    assert page.read_bytes() == bom + fixed.encode(codec)
 
 
 def test_the_bundled_windows_1252_page_is_fixed_in_place(
@@ -234,9 +254,9 @@ def test_a_broken_file_fails_the_run_but_not_the_other_files(
     (site / "a.md").write_text("A zorbic serum.\n", encoding="utf-8")
     (site / "b.md").write_text("A quenty result.\n", encoding="utf-8")
     code, out, err = check(capsys, rules, "--diff", str(site))
-    assert code == 2 and "broken.md:1: not valid UTF-8" in err and "+A plain serum." in out
+    assert code == 2 and "broken.md:1:10: not valid UTF-8" in err and "+A plain serum." in out
     code, out, _ = check(capsys, rules, "--fix", str(site))
-    assert code == 2 and "broken.md:1: not valid UTF-8" in out
+    assert code == 2 and "broken.md:1:10: not valid UTF-8" in out
     assert (site / "a.md").read_text(encoding="utf-8") == "A plain serum.\n"
     assert (site / "b.md").read_text(encoding="utf-8") == "A calm result.\n"
 

@@ -14,8 +14,9 @@ def test_lost_chars_counts_only_text_outside_the_spans() -> None:
 
 
 def test_small_campaign_finds_no_crash_hang_bad_span_or_lost_byte(tmp_path: Path) -> None:
-    tally = run(tmp_path, seed=11, inputs=180, size=2000, kills=2, concurrent=1, timeout=120)
+    tally = run(tmp_path, seed=11, inputs=180, size=2000, kills=2, concurrent=1, sigterms=2,
+                timeout=120)
     assert tally.inputs == 180
     assert tally.findings > 300 and tally.fixed_files > 20, tally.table()
-    assert tally.kill_trials == 2 and tally.concurrent_trials == 1
+    assert tally.kill_trials == 2 and tally.term_trials == 2 and tally.concurrent_trials == 1
     assert not tally.failures(), "\n".join(tally.failures()[:20])

@@ -6,7 +6,9 @@ import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -142,6 +144,22 @@ def test_evaluate_cross_validates_and_prints_a_table(capsys: pytest.CaptureFixtu
     assert "efficacy-claim" in out and "micro" in out
 
 
+def test_evaluate_also_trains_on_pages_it_never_scores(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(OWN), "--folds", "2", "--group-by", "document",
+                 "--also-train", str(BLIND), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["how"].endswith(f"(training also on {BLIND})")
+    assert main(["evaluate", str(OWN), "--folds", "2", "--group-by", "document",
+                 "--format", "json"]) == 0
+    alone = json.loads(capsys.readouterr().out)
+    # the same labels are scored: the extra corpus only trains
+    assert (report["micro"]["tp"] + report["micro"]["fn"]
+            == alone["micro"]["tp"] + alone["micro"]["fn"] > 0)
+    assert main(["evaluate", str(OWN), "--also-train", str(BLIND)]) == 2
+    assert "--also-train needs --folds" in capsys.readouterr().err
+
+
 def test_evaluate_json_scores_the_rules_alone(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", str(OWN), "--model", "none", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -187,3 +205,48 @@ def test_a_rule_the_model_never_saw_reports_every_match(tmp_path: Path) -> None:
     found = Linter(Options(rule_paths=(rules,))).lint_text("The clinic opened a zesty new room.")
     [own] = [f for f in found if f.rule == "hype.house-words"]
     assert own.confidence is None
+
+
+def _unsure_model(categories: tuple[str, ...], rules: frozenset[str],
+                  keep: float = 0.0) -> ClaimModel:
+    """A model that gives every sentence and category the same probability, 0.3."""
+    n = len(categories)
+    return ClaimModel(categories=categories, features={}, weights=np.zeros((0, n), np.float32),
+                      bias=np.full(n, np.log(0.3 / 0.7)), keep=np.full(n, keep),
+                      add=np.full(n, 2.0), rules=rules)
+
+
+def _decide(tmp_path: Path, text: str, keep: float = 0.0) -> tuple[Any, Callable[[float], list[Any]]]:
+    """Rule findings on ``text``, and the unsure model's decision at a given page stance."""
+    linter = Linter(Options(model="none"))
+    page = tmp_path / "page.md"
+    page.write_text(text, encoding="utf-8")
+    [document] = load_documents(page, str(page))
+    docs = list(linter.nlp.pipe([s.text for s in document.segments]))
+    found = linter.engine.rule_findings(document, docs)
+    assert found.findings
+    model = _unsure_model(tuple(sorted({f.category for f in found.findings})),
+                          frozenset(f.rule for f in found.findings), keep)
+    decision = linter.engine.with_model(model).decision
+    assert decision is not None
+    return found, lambda stance: decision.apply(document, docs, found, stance)
+
+
+CLAIMS = ("Our stem cell injections cure arthritis for good. Exosomes regrow hair in weeks. "
+          "Our drips reverse ageing.\n")
+
+
+def test_an_informing_page_keeps_only_findings_the_model_is_sure_of(tmp_path: Path) -> None:
+    found, decide = _decide(tmp_path, CLAIMS)
+    selling = decide(0.9)
+    assert len(selling) == len(found.findings)
+    assert all(f.confidence == 0.3 for f in selling)
+    assert decide(INFORMS_BELOW / 2) == []
+
+
+def test_a_snippet_too_short_to_judge_keeps_its_rule_findings(tmp_path: Path) -> None:
+    _, decide = _decide(tmp_path, CLAIMS, keep=0.5)
+    assert decide(0.9) == []  # a page: the unsure model drops what it doubts
+    found, decide = _decide(tmp_path, "Exosome injections regrow hair.\n", keep=0.5)
+    kept = decide(0.9)
+    assert len(kept) == len(found.findings) and all(f.confidence == 0.3 for f in kept)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,7 +11,7 @@ from claimlint import Linter
 
 WORDS = st.sampled_from([
     "revolutionary", "exosomes", "regrow", "hair", "no side effects", "92%", "studies show",
-    "**bold**", "[link](http://x.org)", "`code`", "> ", "- ", "# ", "\r\n", "\n", "\n\n", "é",
+    "**bold**", "[link](http://x.org)", "`code`", "> ", "- ", "# ", "\r\n", "\r", "\n", "\n\n", "é",
     "🙂", "“", "Dr.", "e.g.", "&amp;", "\\*", "FDA-approved", "non-invasive", "injection",
     "  ", "\t", "<!-- c -->", "---", "!", "?", ".",
 ])
@@ -22,6 +24,6 @@ def test_every_finding_span_is_its_source_slice(linter: Linter, text: str, suffi
     for f in linter.lint_text(text, "page" + suffix):
         assert text[f.start:f.end] == f.match
         assert 0 <= f.start <= f.end <= len(text)
-        line_start = text.rfind("\n", 0, f.start) + 1
-        assert f.line == text.count("\n", 0, f.start) + 1
-        assert f.column == f.start - line_start + 1
+        # CR, LF and CRLF all end a line (issue 11).
+        lines_before = re.split(r"\r\n|\r|\n", text[:f.start])
+        assert (f.line, f.column) == (len(lines_before), len(lines_before[-1]) + 1)

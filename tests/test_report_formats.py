@@ -285,6 +285,19 @@ def test_github_escapes_properties_and_data() -> None:
     assert github.render(LintResult(findings=())) == ""
 
 
+@pytest.mark.parametrize("path,cwd,root,expected", [
+    ("./site/a.md", "/repo/web", "/repo", "web/site/a.md"),
+    ("/repo/web/site/a.md", "/repo/web", "/repo", "web/site/a.md"),
+    ("../b.md", "/repo/web", "/repo", "b.md"),
+    ("./site/a.md", "/work", "", "site/a.md"),
+    ("/elsewhere/a.md", "/repo", "/repo", "/elsewhere/a.md"),
+    ("<stdin>", "/repo", "/repo", "<stdin>"),
+])
+def test_github_paths_are_repository_relative(path: str, cwd: str, root: str,
+                                              expected: str) -> None:
+    assert github.repo_path(path, cwd, root) == expected
+
+
 # --- JUnit -------------------------------------------------------------------------------
 
 

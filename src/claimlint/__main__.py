@@ -1,5 +1,5 @@
 """Run claimlint as ``python -m claimlint``."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import signal
@@ -18,6 +19,7 @@ from .document import Document
 from .engine import Engine, merge_claims
 from .extract import ExtractError, SkipFile, document_from_text, load_documents
 from .findings import FileError, Finding, LintResult, Severity
+from .interrupt import in_worker
 from .model import is_model_dir, load_model
 from .nlp import build_pipeline
 from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
@@ -230,7 +232,7 @@ def _init_worker(parent: int, options: Options | None) -> None:
     """Set up a worker: it dies with the parent; it builds a linter unless fork gave it one."""
     _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent alone handles it, by stopping us.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    in_worker()
     if options is not None:
         _WORKER[:] = [Linter(options)]
 
@@ -291,13 +293,24 @@ def _parallel(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[FileO
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel a pool's queued work, terminate its worker processes and reap them."""
-    # Taken first: shutdown() forgets its processes.
+    # Taken first: shutdown() forgets its processes, result pipe and manager thread.
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:
         process.join(5)
+    # A worker terminated while it sent a result leaves half a message in the result
+    # pipe: the pool's manager thread would wait for the rest for ever, and the
+    # interpreter for that thread at exit. The workers' ends of the pipe died with them;
+    # closing ours turns the wait into an end of file, which ends the thread.
+    if results is not None:
+        with contextlib.suppress(OSError):
+            results.close()
+    if manager is not None:
+        manager.join(5)
 
 
 def lint_text(text: str, *, path: str = "<text>", fmt: str | None = None,

@@ -4,32 +4,39 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .errors import ClaimlintError, SourceError, UsageError
 from .findings import Severity
+from .interrupt import SIGNALS, Interrupted, stop_on_signals
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # stopped by a signal: 128 + its number, as shells say (SIGTERM: 143)
 FAIL_ON = ("error", "warning", "info", "never")
 
 _EPILOG = """\
 examples:
+  claimlint check                              lint the working directory
   claimlint check examples/                    lint a folder (all supported files)
   claimlint check page.md --format json        machine-readable report
+  claimlint check site/ --format concise       one line a finding, for editors and scripts
   claimlint check site/ --format html -o report.html
                                                a self-contained site report for a client
   claimlint check export.xml --include-drafts  a WordPress export, drafts included
-  claimlint check site/ --select hype,safety-claim --ignore safety-claim.downtime
+  claimlint check site/ --select hype,safety-claim --ignore safety-claim.no-risk
   claimlint check - --stdin-filename draft.md  lint standard input
   claimlint rules --packs core,uk-cap          what a set of packs enables
   claimlint explain hype.superlative           why a rule exists, with its sources
   claimlint test-rules my-rules.yaml           run a rule file's examples after editing it
   claimlint init && claimlint config           start a config file and show what applies
 
-exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or rule error
+exit codes: 0 no finding at or above --fail-on, 1 findings (or an unused approval, or a
+file that could not be read), 2 usage, config or rule error
 """
 
 
@@ -44,6 +51,16 @@ def _size(value: str) -> int:
     if size is None:
         raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 10MB, 512KB, 0)")
     return size
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (0: one per core), not {jobs}")
+    return jobs
 
 
 def _add_rule_options(p: argparse.ArgumentParser) -> None:
@@ -70,10 +87,14 @@ def _parser() -> argparse.ArgumentParser:
                            description="Lint Markdown, text, HTML, WordPress exports (.xml) "
                                        "and Word (.docx) files for risky claims.",
                            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
-    check.add_argument("--format", default="text",
-                       choices=("text", "json", "sarif", "github", "junit", "html", "csv"),
-                       help="report format (default: text; html: a self-contained site report)")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files, folders, or - for stdin (default: .)")
+    check.add_argument("--format", "--output-format", dest="format", default="text",
+                       choices=("text", "concise", "json", "sarif", "github", "junit", "html",
+                                "csv"),
+                       help="report format (default: text; concise: one line a finding, "
+                            "path:line:col: severity rule message; html: a self-contained site "
+                            "report)")
     check.add_argument("-o", "--output", default=None, metavar="FILE",
                        help="write the report to FILE instead of standard output")
     check.add_argument("--include", type=_csv, action="extend", default=None, metavar="GLOB",
@@ -97,8 +118,9 @@ def _parser() -> argparse.ArgumentParser:
                             "alone, or an installed spaCy pipeline for rules that need syntax")
     check.add_argument("--stdin-filename", default="<stdin>", metavar="NAME",
                        help="file name to report (and choose the format) for stdin")
-    check.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                       help="worker processes (default: all cores); results do not depend on it")
+    check.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                       help="worker processes (default or 0: one per core); results do not "
+                            "depend on it")
     check.add_argument("--diff-base", default=None, metavar="REF",
                        help="report only findings on lines changed since this git ref")
     check.add_argument("--baseline", default=None, metavar="PATH",
@@ -119,7 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list loaded rules",
                            description="List the rules a set of packs enables. --format markdown "
                                        "writes the rule reference (docs/rules.md).")
-    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument("--format", "--output-format", dest="format",
+                       choices=("text", "json", "markdown"), default="text")
     _add_rule_options(rules)
 
     explain = sub.add_parser("explain", help="show what a rule flags and why")
@@ -174,7 +197,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", default=None, metavar="DIR",
                           help="claim model folder, or 'none' for the rules alone")
     evaluate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.add_argument("--also-train", action="append", default=[], type=Path,
+                          metavar="CORPUS", help="with --folds: add CORPUS to every fold's "
+                          "training data without scoring it (e.g. written examples)")
+    evaluate.add_argument("--format", "--output-format", dest="format", choices=("text", "json"),
+                          default="text")
     _add_rule_options(evaluate)
 
     init = sub.add_parser("init", help="write a commented starter .claimlint.yaml")
@@ -192,19 +219,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         _parser().print_help()
         return EXIT_ERROR
     try:
-        from . import commands
+        with stop_on_signals():
+            from . import commands
 
-        name = {"baseline": "baseline_cmd"}.get(args.command, args.command.replace("-", "_"))
-        return int(getattr(commands, name)(args))
+            name = {"baseline": "baseline_cmd"}.get(args.command, args.command.replace("-", "_"))
+            return int(getattr(commands, name)(args))
     except SourceError as exc:
         print(exc.render(), file=sys.stderr)
     except ClaimlintError as exc:
         print(f"claimlint: error: {exc}", file=sys.stderr)
+    except Interrupted as exc:
+        # Workers are stopped and no file is half-written (see interrupt.py).
+        print(f"claimlint: stopped by {exc.name}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
-        print("claimlint: interrupted", file=sys.stderr)
+        print("claimlint: stopped by SIGINT", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_ERROR
+
+
+def run() -> NoReturn:
+    """The claimlint program: run the command line, then exit with its code."""
+    code = main()
+    # The run is over and its report written; Python's teardown (a few hundred ms with
+    # spaCy loaded) must not turn a late Ctrl-C or SIGTERM into a silent kill.
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    sys.exit(code)
 
 
 def parse_severities(values: Sequence[str]) -> dict[str, Severity]:

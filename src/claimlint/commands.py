@@ -57,8 +57,7 @@ def _options(args: argparse.Namespace, config: Config) -> Options:
 
 def check(args: argparse.Namespace) -> int:
     """Lint paths and print a report; the exit code follows --fail-on."""
-    if not args.paths:
-        raise UsageError("check needs at least one PATH (a file, a folder, or - for stdin)")
+    args.paths = args.paths or ["."]  # like ruff: no PATH lints the working directory
     config = _config(args)
     linter = Linter(_options(args, config))
     stdin = sys.stdin.read() if "-" in args.paths else None
@@ -95,8 +94,9 @@ def check(args: argparse.Namespace) -> int:
         result = replace(result, errors=(*result.errors, *fixes.errors),
                          notices=(*result.notices, *fixes.notices))
         fix_failed = bool(result.errors)
-    report = _report(args.format, result, linter, args.quiet, args.show_suppressed)
-    if args.format in ("json", "csv") and not args.quiet:
+    report = _report(args.format, result, linter, args.quiet, args.show_suppressed,
+                     to_file=bool(args.output))
+    if args.format in ("json", "csv", "concise") and not args.quiet:
         for notice in result.notices:  # these formats have no place for notices
             print(f"claimlint: note: {notice}", file=sys.stderr)
     if args.output:
@@ -173,7 +173,7 @@ def baseline_cmd(args: argparse.Namespace) -> int:
 
 
 def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
-            show_suppressed: bool) -> Iterable[str]:
+            show_suppressed: bool, to_file: bool) -> Iterable[str]:
     """Render the run in the chosen format, in pieces (reporters import lazily: startup
     stays fast; the site formats stream, as a report can outgrow memory)."""
     if fmt == "json":
@@ -193,18 +193,28 @@ def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
         from .report import csv
 
         return csv.chunks(result)
+    if fmt == "concise":
+        from .report import concise
+
+        return concise.chunks(result)
     if fmt == "github":
+        from .gitdiff import repo_root
         from .report import github
 
-        return [github.render(result)]
+        root = repo_root(Path.cwd())
+        return [github.render(result, cwd=os.getcwd(), root=str(root) if root else "")]
     if fmt == "junit":
         from .report import junit
 
         return [junit.render(result)]
+    from rich.console import Console
+
     from .report import text
 
-    return [text.render(result, color=use_color(sys.stdout), quiet=quiet,
-                        show_suppressed=show_suppressed)]
+    terminal = not to_file and sys.stdout.isatty()  # a file or a pipe gets plain, unwrapped text
+    width = Console(file=sys.stdout).width if terminal else None
+    return [text.render(result, color=terminal and use_color(sys.stdout), width=width,
+                        quiet=quiet, show_suppressed=show_suppressed)]
 
 
 def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool,
@@ -239,7 +249,9 @@ def rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [{"id": r.id, "category": r.category, "severity": r.severity.value,
                  "pack": r.pack, "level": r.level, "fix": r.fix.value,
-                 "needs_model": r.needs_model} for r in ruleset.rules]
+                 "needs_model": r.needs_model, "message": r.message, "rationale": r.rationale,
+                 "references": [{"title": ref.title, "url": ref.url} for ref in r.references]}
+                for r in ruleset.rules]
         print(json.dumps(rows, indent=2))
         return EXIT_CLEAN
     width = max((len(r.id) for r in ruleset.rules), default=10)

@@ -18,6 +18,12 @@ SKIP_DIRS = frozenset(
 )
 
 
+def is_virtualenv(folder: str) -> bool:
+    """True for a Python or conda environment of any name (pyvenv.cfg, PEP 405; conda-meta)."""
+    return (os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+            or os.path.isdir(os.path.join(folder, "conda-meta")))
+
+
 @functools.lru_cache(maxsize=256)
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
@@ -60,6 +66,7 @@ def iter_files(paths: Iterable[str | Path], errors: list[FileError],
         elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                                 and not is_virtualenv(os.path.join(root, d))
                                  and not where.match(where.exclude, os.path.join(root, d) + "/"))
                 for name in sorted(files):
                     full = os.path.join(root, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -101,15 +102,28 @@ class Segment:
         return s, max(s, self.source_end(end))
 
 
+# CR (old Mac), LF and CRLF all end a line, in every format (issue 11).
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 @functools.lru_cache(maxsize=8)
-def _line_starts(text: str) -> tuple[int, ...]:
+def line_starts(text: str) -> tuple[int, ...]:
     """Offsets where lines start; cached because every post of an export shares one text."""
+    if "\r" in text:
+        return (0, *(m.end() for m in LINE_BREAK.finditer(text)))
     starts = [0]
     pos = text.find("\n")
     while pos != -1:
         starts.append(pos + 1)
         pos = text.find("\n", pos + 1)
     return tuple(starts)
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column (in code points) of an offset into ``text``."""
+    starts = line_starts(text)
+    i = bisect.bisect_right(starts, offset) - 1
+    return i + 1, offset - starts[i] + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +134,7 @@ class Document:
     text: str
     segments: tuple[Segment, ...]
     format: str = "text"
-    _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_line_starts", _line_starts(self.text))
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """Return the 1-based line and column (in code points) of a source offset."""
-        i = bisect.bisect_right(self._line_starts, offset) - 1
-        return i + 1, offset - self._line_starts[i] + 1
+        return line_col(self.text, offset)

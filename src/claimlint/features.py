@@ -47,6 +47,10 @@ _CUES: dict[str, re.Pattern[str]] = {
                    r"speak\s+to\s+your|see\s+a\s+doctor)\b",
     }.items()
 }
+_CONDITION_FORM = re.compile(
+    r"\b(?:\w+(?:itis|osis|opathy|algia)|diseases?|disorders?|syndromes?|injur(?:y|ies)|"
+    r"deficienc(?:y|ies)|pain|aches?|scars?|scarring|dysfunction|insomnia|fatigue)\b",
+    re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'’-]*|\d+(?:[.,]\d+)?%?|[%$£€?!]")
 _STOP = frozenset("the a an of and or to in for on with is are be as at by it this that".split())
 _QUOTE = re.compile(r"[“”\"]|\b(?:says|said|told|tells|explains|according)\b", re.IGNORECASE)
@@ -88,7 +92,7 @@ def with_stance(features: Features, promotional: float) -> Features:
     if "bias" in features:  # the page's own features
         out["pg:promotional"] = promotional
     for name in features:
-        if name.startswith("c:") and "*" not in name:
+        if name.startswith(("c:", "v:")) and "*" not in name:
             out[f"{name}*promotional"] = promotional
     return out
 
@@ -97,13 +101,16 @@ def lexicon(nlp: Language, vocabulary: Mapping[str, Sequence[str]]) -> Lexicon:
     """A phrase matcher that labels each vocabulary's terms (by lemma) with its name."""
     from spacy.matcher import PhraseMatcher
 
-    from .nlp import set_lemmas
+    from .nlp import phrase_keys
 
     if not vocabulary:
         return None
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     for name, terms in sorted(vocabulary.items()):
-        matcher.add(f"v:{name}", [set_lemmas(nlp.make_doc(t)) for t in terms if t.strip()])
+        keys = [k for k in dict.fromkeys(phrase_keys(nlp, [t for t in terms if t.strip()])) if k]
+        if keys:
+            # Token-hash keys are what PhraseMatcher turns each Doc into (see match.py).
+            matcher.add(f"v:{name}", keys)  # type: ignore[arg-type]
     return matcher
 
 
@@ -166,6 +173,11 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
                 feats[f"prev:{c}"] = 1.0
             named = {name for at, name in classes if sent.start_char <= at < sent.end_char}
             feats.update(dict.fromkeys(named, 1.0))
+            if _CONDITION_FORM.search(text, sent.start_char, sent.end_char):
+                named.add("v:condition-form")
+                feats["v:condition-form"] = 1.0
+            for name in named:  # a condition alone in a list item is an indication
+                feats[f"{name}*{segment.scope}"] = 1.0
             cancelled = cancels[bisect.bisect_left(cancel_starts, s_start):
                                 bisect.bisect_left(cancel_starts, s_end)]
             if hits or cancelled or named:  # context is asked only where a claim may be

@@ -88,6 +88,10 @@ class Finding:
         return self.start == self.end == 0 and not self.match
 
 
+# The id reports give a file that could not be linted, where they need a rule id.
+FILE_ERROR = "claimlint.file-error"
+
+
 @dataclass(frozen=True, slots=True)
 class FileError:
     """A file that could not be read, decoded or parsed."""

@@ -23,6 +23,7 @@ from .errors import ClaimlintError
 from .extract import SkipFile, decode_file
 from .extract.encoding import Decoded
 from .findings import Applicability, FileError, Finding
+from .interrupt import deferred
 
 Relint = Callable[[str, str], Sequence[Finding]]
 MAX_ROUNDS = 5  # edits that overlapped an applied one get their turn in the next round
@@ -171,21 +172,24 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder, fsync and rename; keep mode and owner."""
     info = path.stat()
     _remove_stale_temps(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, info.st_mode & 0o7777)
-        if sys.platform != "win32":
-            with contextlib.suppress(OSError):  # only root may give a file away
-                os.chown(tmp, info.st_uid, info.st_gid)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    # Ctrl-C or SIGTERM waits for the rename (milliseconds): no temporary file is left.
+    with deferred():
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                   suffix=TEMP_SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, info.st_mode & 0o7777)
+            if sys.platform != "win32":
+                with contextlib.suppress(OSError):  # only root may give a file away
+                    os.chown(tmp, info.st_uid, info.st_gid)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _sync_folder(path.parent)
 
 
 def _remove_stale_temps(path: Path) -> None:

@@ -8,7 +8,9 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import UsageError
+from .document import line_col
+from .errors import ClaimlintError, UsageError
+from .extract import decode_file
 from .findings import Finding
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
@@ -38,9 +40,31 @@ def changed_lines(ref: str, cwd: Path) -> dict[str, set[int] | None]:
         for m in _HUNK.finditer(block):
             start, count = int(m.group(1)), int(m.group(2) or 1)
             lines.update(range(start, start + count))
-        out[os.path.normpath(top / name.group(1))] = lines
+        path = os.path.normpath(top / name.group(1))
+        out[path] = _renumbered(path, lines)
     for untracked in _git(["ls-files", "--others", "--exclude-standard"], top).splitlines():
         out[os.path.normpath(top / untracked)] = ALL_LINES
+    return out
+
+
+def _renumbered(path: str, lines: set[int]) -> set[int]:
+    """Renumber git's lines (only LF ends one) as findings count them (CR, LF and CRLF).
+
+    In a file with old-Mac CR line ends git sees one long line; a change to it is a
+    change to every line claimlint counts in it.
+    """
+    try:
+        text = decode_file(Path(path).read_bytes(), path).text
+    except (OSError, ClaimlintError):
+        return lines
+    if "\r" not in text.replace("\r\n", ""):
+        return lines
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    out: set[int] = set()
+    for n in lines:
+        if n <= len(starts):
+            end = starts[n] - 1 if n < len(starts) else len(text)
+            out.update(range(line_col(text, starts[n - 1])[0], line_col(text, end)[0] + 1))
     return out
 
 
@@ -56,3 +80,9 @@ def keep_changed(findings: Sequence[Finding], changed: dict[str, set[int] | None
                 range(f.line, f.end_line + 1)):
             kept.append(f)
     return kept
+
+
+def repo_root(start: Path) -> Path | None:
+    """Return the closest folder at or above ``start`` holding ``.git``, or None."""
+    start = start.resolve()
+    return next((d for d in (start, *start.parents) if (d / ".git").exists()), None)

@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .nlp import set_lemmas
-from .prefilter import Prefilter, required_strings
-from .ruleset import Matchers, Rule, compile_regex
+from .nlp import phrase_keys, set_lemmas
+from .prefilter import Prefilter
+from .ruleset import Matchers, Rule
+from .vocabregex import VocabRegex, regex_needs, runnable
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -50,7 +51,7 @@ class CompiledRules:
 
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.matcher = Matcher(self.nlp.vocab)
-        self.regexes: list[tuple[tuple[int, str], re.Pattern[str]]] = []
+        self.regexes: list[tuple[tuple[int, str], re.Pattern[str] | VocabRegex]] = []
         self._keys: dict[int, tuple[int, str]] = {}
         self._pattern_needs: list[tuple[tuple[str, frozenset[int]], ...]] = []
         for index, rule in enumerate(self.rules):
@@ -59,28 +60,24 @@ class CompiledRules:
         if self.accept:
             self._add(ACCEPT[0], ACCEPT[1], Matchers(terms=self.accept))
         self._pooled_needs = _pooled(self._pattern_needs)
-        self._prefilter = Prefilter([required_strings(rx.pattern, rx.flags)
-                                     for _, rx in self.regexes])
+        self._prefilter = Prefilter([regex_needs(rx) for _, rx in self.regexes])
 
     def _add(self, index: int, slot: str, matchers: Matchers) -> None:
         key = (index, slot)
         name = f"{index}/{slot}"
         self._keys[self.nlp.vocab.strings.add(name)] = key
-        docs, seen = [], set()
-        for term in matchers.terms:
-            for variant in term_variants(term):
-                doc = set_lemmas(self.nlp.make_doc(variant))
-                lemmas = tuple(t.lemma_ for t in doc)
-                if lemmas and lemmas not in seen:
-                    seen.add(lemmas)
-                    docs.append(doc)
-        if docs:
-            self.phrases.add(name, docs)
+        variants = [v for term in matchers.terms for v in term_variants(term)]
+        keys = [k for k in dict.fromkeys(phrase_keys(self.nlp, variants)) if k]
+        if keys:
+            # Token-hash keys are what PhraseMatcher turns each Doc into (and what its
+            # unpickling adds); its type stub names only Doc.
+            self.phrases.add(name, keys)  # type: ignore[arg-type]
         if matchers.patterns:
             self.matcher.add(name, [list(p) for p in matchers.patterns])
             self._pattern_needs.extend(map(token_needs, matchers.patterns))
+        vocabulary = dict(matchers.vocabulary)
         for rx in matchers.regex:
-            self.regexes.append((key, compile_regex(rx)))
+            self.regexes.append((key, runnable(rx, vocabulary)))
 
     def hits(self, docs: Sequence[Doc], texts: Sequence[str] | None = None) -> list[Hits]:
         """Return, per segment doc, the character spans each (rule index, slot) matched.
@@ -120,7 +117,8 @@ class CompiledRules:
         return any(all(not values.isdisjoint(present[attr]) for attr, values in needs)
                    for needs in self._pattern_needs)
 
-    def _regexes_for(self, text: str) -> list[tuple[tuple[int, str], re.Pattern[str]]]:
+    def _regexes_for(self, text: str
+                     ) -> list[tuple[tuple[int, str], re.Pattern[str] | VocabRegex]]:
         """Return, in order, the regexes that can match ``text``."""
         selected = self._prefilter.select(text)
         return self.regexes if selected is None else [self.regexes[n] for n in selected]

@@ -64,12 +64,18 @@ def evaluate_model(args: argparse.Namespace, options: Options) -> int:
         raise UsageError("--folds must be 2 or more (or 0: score the configured model)")
     if args.model:
         options = replace(options, model=args.model)
+    if args.also_train and not args.folds:
+        raise UsageError("--also-train needs --folds: it adds training data to each fold")
     linter = _rules_alone(options)
     corpus = load_corpora(linter, args.corpora, _progress)
     if args.folds:
         _need_sklearn()
-        result = cross_validate(linter, corpus, args.folds, args.group_by, args.seed, _progress)
+        extra = load_corpora(linter, args.also_train, _progress).pages if args.also_train else []
+        result = cross_validate(linter, corpus, args.folds, args.group_by, args.seed, _progress,
+                                extra)
         how = f"{args.folds}-fold cross-validation grouped by {args.group_by}"
+        if args.also_train:
+            how += " (training also on " + ", ".join(map(str, args.also_train)) + ")"
     else:
         model = load_model(options.model if is_model_dir(options.model) else None)
         result = score_pages(corpus, predict_pages(linter.engine.with_model(model), corpus))

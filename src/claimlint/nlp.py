@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import UsageError
@@ -97,6 +98,38 @@ def set_lemmas(doc: Doc) -> Doc:
         lemmas = [table[h] for h in lowers]
     doc.from_array([LEMMA], _column(lemmas))
     return doc
+
+
+# A term of single-spaced words tokenizes alike alone or on a line among others.
+_ONE_LINE = re.compile(r"\S+(?: \S+)*")
+_TERMS_PER_DOC = 1_000
+
+
+def phrase_keys(nlp: Language, terms: Sequence[str]) -> list[tuple[int, ...]]:
+    """Return each term's token lemmas (as hashes): what a LEMMA PhraseMatcher matches.
+
+    Terms are tokenized a thousand at a time, one per line, because a Doc per term
+    costs more than its words: a 50,000-term vocabulary loads in seconds (issue 11).
+    """
+    from spacy.attrs import LEMMA, ORTH
+
+    keys: list[tuple[int, ...]] = []
+    newline = nlp.vocab.strings.add("\n")
+    for at in range(0, len(terms), _TERMS_PER_DOC):
+        chunk = terms[at:at + _TERMS_PER_DOC]
+        if not all(map(_ONE_LINE.fullmatch, chunk)):
+            keys.extend(tuple(t.lemma for t in set_lemmas(nlp.make_doc(term))) for term in chunk)
+            continue
+        doc = set_lemmas(nlp.make_doc("\n".join(chunk)))
+        key: list[int] = []
+        for lemma, orth in doc.to_array([LEMMA, ORTH]).tolist():
+            if orth == newline:
+                keys.append(tuple(key))
+                key = []
+            else:
+                key.append(lemma)
+        keys.append(tuple(key))
+    return keys
 
 
 def _keep(strings: StringStore, text: str) -> int:

@@ -24,7 +24,7 @@ _CATEGORIES = {getattr(_sre, f"CATEGORY_{uni}{name}"): re.compile(rx)
                for name, rx in (("DIGIT", r"\d"), ("NOT_DIGIT", r"\D"), ("SPACE", r"\s"),
                                 ("NOT_SPACE", r"\S"), ("WORD", r"\w"), ("NOT_WORD", r"\W"))
                for uni in ("", "UNI_")}
-# A {@name} vocabulary stands in as a word: its alternation is built safe by term_alternation.
+# A {@name} vocabulary stands in as a word: vocabregex.term_alternation builds it safe.
 _VOCAB_STAND_IN = r"(?:\w+)"
 Chars = frozenset[str]
 

@@ -1,11 +1,10 @@
-"""Rule dataclasses, loading and validation of rule packs, selection by prefix."""
+"""Rule dataclasses, loading of rule packs (validated by rulecheck.py), selection by prefix."""
 
 from __future__ import annotations
 
 import difflib
 import functools
 import re
-import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,8 +13,7 @@ from typing import Any
 from .document import SCOPES
 from .errors import RuleFileError, UsageError
 from .findings import Applicability, Reference, Severity
-from .regexsafety import VOCAB_IN_REGEX, backtracking_risk
-from .yamlload import Mark, MarkedDict, MarkedList, load_yaml
+from .yamlload import load_yaml
 
 CATEGORIES: tuple[str, ...] = (
     "hype",
@@ -32,8 +30,7 @@ CATEGORIES: tuple[str, ...] = (
     "missing-disclosure",
 )
 DEFAULT_PACKS: tuple[str, ...] = ("core", "us-ftc", "us-fda")
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
-_VOCAB_REF = re.compile(r"^@([a-z0-9_-]+)$")
+VOCAB_REF = re.compile(r"^@([a-z0-9_-]+)$")  # a term "@name" stands for vocabulary "name"
 # Token attributes only a trained pipeline sets; a pattern using one needs --model.
 _MODEL_ATTRS = {"POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "HEAD"}
 
@@ -46,11 +43,16 @@ def compile_regex(rx: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True, slots=True)
 class Matchers:
-    """What to look for: lemma-aware terms, spaCy token patterns, regular expressions."""
+    """What to look for: lemma-aware terms, spaCy token patterns, regular expressions.
+
+    A regex may still name a large vocabulary as ``{@name}``; ``vocabulary`` holds the
+    terms of those (see vocabregex.py), and ``vocabregex.runnable`` compiles any regex.
+    """
 
     terms: tuple[str, ...] = ()
     patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
     regex: tuple[str, ...] = ()
+    vocabulary: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.patterns or self.regex)
@@ -150,7 +152,7 @@ class RuleSet:
         names = sorted({r.id for r in self.rules} | set(CATEGORIES) | set(self.packs))
         for sel in selectors:
             if not any(r.matches_selector(sel) for r in self.rules) and sel not in CATEGORIES:
-                hint = _did_you_mean(sel, names)
+                hint = did_you_mean(sel, names)
                 raise UsageError(f"{option}: '{sel}' matches no rule, category or pack{hint}")
 
     def is_selected(self, rule: Rule, select: Sequence[str], ignore: Sequence[str]) -> bool:
@@ -200,7 +202,7 @@ def load_ruleset(
     sources: list[tuple[str, Path]] = []
     for name in packs:
         if name not in known:
-            hint = _did_you_mean(name, list(known))
+            hint = did_you_mean(name, list(known))
             raise UsageError(f"unknown pack '{name}'{hint}; available: {', '.join(known)}")
         sources.append((name, known[name]))
     for path in extra_paths:
@@ -222,9 +224,11 @@ def load_files(
         for f in files:
             text = f.read_text(encoding="utf-8")
             parsed.append((pack, str(f), load_yaml(text, str(f), RuleFileError), text))
+    from .rulecheck import Checker  # it builds this module's dataclasses
+
     vocabulary: dict[str, list[str]] = {}
     for _pack, source, data, text in parsed:
-        top = _Checker(source, text).top(data)
+        top = Checker(source, text).top(data)
         for name, terms in top.get("vocabulary", {}).items():
             vocabulary.setdefault(name, []).extend(terms)
     for name, terms in (extra_vocabulary or {}).items():
@@ -233,7 +237,7 @@ def load_files(
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for pack, source, data, text in parsed:
-        checker = _Checker(source, text, vocab)
+        checker = Checker(source, text, vocab)
         for raw in checker.top(data).get("rules", []):
             rule = checker.rule(raw, pack)
             if rule.id in seen:
@@ -251,353 +255,12 @@ def expand_terms(terms: Iterable[str], vocabulary: dict[str, tuple[str, ...]]) -
     """Replace ``@name`` entries by the vocabulary list they name."""
     out: list[str] = []
     for term in terms:
-        ref = _VOCAB_REF.match(term)
+        ref = VOCAB_REF.match(term)
         out.extend(vocabulary.get(ref.group(1), ()) if ref else (term,))
     return tuple(dict.fromkeys(out))
 
 
-def expand_regex(rx: str, vocabulary: dict[str, tuple[str, ...]]) -> str:
-    """Replace each ``{@name}`` in a regex by an alternation of that vocabulary's terms."""
-    return VOCAB_IN_REGEX.sub(lambda ref: term_alternation(vocabulary[ref.group(1)]), rx)
-
-
-def term_alternation(terms: Iterable[str]) -> str:
-    """Return a regex for any of ``terms`` in the spellings the phrase matcher accepts.
-
-    Hyphens may be spaces or absent, apostrophes straight or curly or absent, and a
-    word may take a plural -s or -es; short all-capital acronyms match only in capitals
-    ("MS", never "ms"). Longest terms come first, so a match takes in the whole term.
-    """
-    alternatives = sorted({_term_regex(t) for t in terms}, key=lambda rx: (-len(rx), rx))
-    return f"(?:{'|'.join(alternatives)})(?!\\w)" if alternatives else "(?!)"
-
-
-def _term_regex(term: str) -> str:
-    words = [r"[-\s]?".join("['’]?".join(map(re.escape, re.split("['’]", part)))
-                            for part in word.split("-"))
-             for word in term.split()]
-    rx = r"\s+".join(words)
-    if term.isupper() and term.isalpha() and len(term) <= 5:
-        return f"(?-i:{rx})s?"
-    return rx + "(?:e?s)?" if term[-1:].isalpha() else rx
-
-
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest option, or "" when none is close."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-_TOP_KEYS = {"pack", "description", "vocabulary", "rules"}
-_RULE_KEYS = {
-    "id", "category", "severity", "message", "rationale", "references", "scope", "level",
-    "match", "when", "unless", "hedged_severity", "suggest", "advice", "fix", "examples",
-    "trigger", "required", "replaced_by",
-}
-_MATCH_KEYS = {"terms", "patterns", "regex"}
-_WHEN_KEYS = {"sentence_has", "document_has"}
-_UNLESS_KEYS = {"negated", "reported", "hedged", "question", "cited", "phrases", "sentence_has"}
-
-
-class _Checker:
-    """Validates one rule file and reports errors at path:line:col."""
-
-    def __init__(self, path: str, text: str, vocabulary: dict[str, tuple[str, ...]] | None = None):
-        self.path, self.lines, self.vocabulary = path, text.splitlines(), vocabulary
-        self.bundled = Path(path).resolve().parent == builtin_rules_dir().resolve()
-
-    def fail(self, mark: Mark, message: str) -> RuleFileError:
-        line = self.lines[mark.line - 1] if 0 < mark.line <= len(self.lines) else ""
-        return RuleFileError(self.path, mark.line, mark.column, message, line)
-
-    def keys(self, node: MarkedDict, allowed: set[str], what: str) -> None:
-        for key in node:
-            if key not in allowed:
-                hint = _did_you_mean(key, allowed)
-                raise self.fail(node.key_marks[key], f"unknown key '{key}' in {what}{hint}")
-
-    def mapping(self, node: Any, mark: Mark, what: str) -> MarkedDict:
-        if not isinstance(node, MarkedDict):
-            raise self.fail(mark, f"{what} must be a mapping")
-        return node
-
-    def strings(self, node: Any, mark: Mark, what: str) -> tuple[str, ...]:
-        if isinstance(node, str):
-            node_list: list[Any] = [node]
-            marks = [mark]
-        elif isinstance(node, MarkedList):
-            node_list, marks = list(node), node.item_marks
-        else:
-            raise self.fail(mark, f"{what} must be a list of text")
-        for item, m in zip(node_list, marks, strict=True):
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(m, f"{what} entries must be non-empty text")
-            ref = _VOCAB_REF.match(item)
-            if ref and self.vocabulary is not None and ref.group(1) not in self.vocabulary:
-                hint = _did_you_mean(ref.group(1), self.vocabulary)
-                raise self.fail(m, f"unknown vocabulary '{item}'{hint}")
-        return tuple(node_list)
-
-    def top(self, data: Any) -> MarkedDict:
-        if data is None:
-            return MarkedDict()
-        node = self.mapping(data, Mark(1, 1), "a rule file")
-        self.keys(node, _TOP_KEYS, "the rule file")
-        vocab = node.get("vocabulary", {})
-        if vocab:
-            vocab = self.mapping(vocab, node.value_marks["vocabulary"], "vocabulary")
-            for name in vocab:
-                if not re.fullmatch(r"[a-z0-9_-]+", name):
-                    raise self.fail(vocab.key_marks[name], f"bad vocabulary name '{name}'")
-                self.strings(vocab[name], vocab.value_marks[name], f"vocabulary '{name}'")
-        if "rules" in node and not isinstance(node["rules"], MarkedList):
-            raise self.fail(node.value_marks["rules"], "rules must be a list")
-        return node
-
-    def matchers(self, node: Any, mark: Mark, what: str) -> Matchers:
-        node = self.mapping(node, mark, what)
-        self.keys(node, _MATCH_KEYS, what)
-        vm = node.value_marks
-        terms = self.strings(node["terms"], vm["terms"], "terms") if "terms" in node else ()
-        if self.vocabulary is not None:
-            terms = expand_terms(terms, self.vocabulary)
-        regex = self.strings(node["regex"], vm["regex"], "regex") if "regex" in node else ()
-        expanded = []
-        for i, rx in enumerate(regex):
-            at = vm["regex"] if isinstance(node["regex"], str) else node["regex"].item_marks[i]
-            if self.vocabulary is not None:
-                for ref in VOCAB_IN_REGEX.finditer(rx):
-                    if ref.group(1) not in self.vocabulary:
-                        hint = _did_you_mean(ref.group(1), self.vocabulary)
-                        raise self.fail(at, f"unknown vocabulary '{ref.group(0)}' in regex{hint}")
-                rx = expand_regex(rx, self.vocabulary)
-            try:
-                compile_regex(rx)
-            except re.error as exc:
-                raise self.fail(at, f"bad regex {regex[i]!r}: {exc}") from None
-            # Bundled packs are checked by the test suite; only a user's file costs load time.
-            if not self.bundled and backtracking_risk(regex[i]):
-                raise self.fail(at, f"regex {regex[i]!r} can backtrack catastrophically: a "
-                                "repeat inside a repeat (or alternatives under one) can match "
-                                "the same text in many ways, as in (a+)+ or (\\w+\\s?)*; make "
-                                "each repeated part unable to start with what may follow it")
-            expanded.append(rx)
-        regex = tuple(expanded)
-        patterns: list[tuple[dict[str, Any], ...]] = []
-        if "patterns" in node:
-            raw = node["patterns"]
-            if not isinstance(raw, MarkedList):
-                raise self.fail(vm["patterns"], "patterns must be a list of token patterns")
-            for item, m in zip(raw, raw.item_marks, strict=True):
-                patterns.append(self.pattern(item, m))
-        result = Matchers(terms, tuple(patterns), regex)
-        if not result:
-            raise self.fail(mark, f"{what} needs at least one of terms, patterns, regex")
-        return result
-
-    def pattern(self, item: Any, mark: Mark) -> tuple[dict[str, Any], ...]:
-        from spacy.errors import MatchPatternError
-        from spacy.matcher import Matcher
-
-        from .nlp import shared_vocab
-
-        if not isinstance(item, MarkedList) or not item:
-            raise self.fail(mark, "a token pattern must be a non-empty list of token mappings")
-        plain = [_plain(tok) for tok in item]
-        try:
-            Matcher(shared_vocab(), validate=True).add("check", [plain])
-        except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
-            raise self.fail(mark, f"invalid token pattern: {_pattern_problem(str(exc))}") from None
-        return tuple(plain)
-
-    def rule(self, raw: Any, pack: str) -> Rule:
-        node = self.mapping(raw, getattr(raw, "mark", Mark(1, 1)), "a rule")
-        self.keys(node, _RULE_KEYS, "a rule")
-        vm = node.value_marks
-        for key in ("id", "category", "severity", "message", "rationale", "references", "examples"):
-            if key not in node:
-                raise self.fail(node.mark, f"rule is missing required key '{key}'")
-        rule_id = self.text(node, "id")
-        if not _ID.match(rule_id):
-            raise self.fail(vm["id"], f"rule id '{rule_id}' must look like category.slug")
-        category = self.text(node, "category")
-        if category not in CATEGORIES:
-            raise self.fail(vm["category"], f"unknown category '{category}'"
-                            f"{_did_you_mean(category, CATEGORIES)}")
-        if not rule_id.startswith(category + "."):
-            raise self.fail(vm["id"], f"rule id '{rule_id}' must start with its category "
-                            f"'{category}.'")
-        level = self.choice(node, "level", ("sentence", "document", "learned"), "sentence")
-        message = self.text(node, "message")
-        fields = {f for _, f, _, _ in string.Formatter().parse(message) if f is not None}
-        if fields - {"match"}:
-            raise self.fail(vm["message"], "message may only use the placeholder {match}")
-        kwargs: dict[str, Any] = {}
-        if level == "document":
-            for key in ("trigger", "required"):
-                if key not in node:
-                    raise self.fail(node.mark, f"a document rule needs '{key}'")
-            trigger = self.strings(node["trigger"], vm["trigger"], "trigger")
-            for t in trigger:
-                if t not in CATEGORIES:
-                    raise self.fail(vm["trigger"], f"trigger names unknown category '{t}'")
-            kwargs["trigger"] = trigger
-            kwargs["required"] = self.matchers(node["required"], vm["required"], "required")
-        elif level == "learned":  # the claim model finds these; the rule names and cites them
-            if "match" in node:
-                raise self.fail(vm["match"], "a learned rule has no 'match': the model finds it")
-        else:
-            if "match" not in node:
-                raise self.fail(node.mark, "rule is missing required key 'match'")
-            kwargs["match"] = self.matchers(node["match"], vm["match"], "match")
-        if "scope" in node:
-            scope = self.strings(node["scope"], vm["scope"], "scope")
-            for s in scope:
-                if s not in SCOPES:
-                    raise self.fail(vm["scope"], f"unknown scope '{s}'{_did_you_mean(s, SCOPES)}"
-                                    f"; scopes: {', '.join(SCOPES)}")
-            kwargs["scope"] = scope
-        if "when" in node:
-            kwargs["when"] = self.when(node["when"], vm["when"])
-        if "unless" in node:
-            kwargs["unless"] = self.unless(node["unless"], vm["unless"])
-        if "hedged_severity" in node:
-            kwargs["hedged_severity"] = Severity(
-                self.choice(node, "hedged_severity", ("error", "warning", "info"), "info"))
-        suggest = self.suggest(node) if "suggest" in node else ()
-        fix = Applicability(self.choice(node, "fix", ("display-only", "unsafe", "safe"),
-                                        "unsafe" if suggest else "display-only"))
-        if fix is Applicability.SAFE and any(len(c) > 1 for _, c in suggest):
-            raise self.fail(vm["fix"], "a rule with several candidate wordings cannot be fix: safe")
-        if fix is not Applicability.DISPLAY_ONLY and not suggest:
-            raise self.fail(vm["fix"], f"fix: {fix.value} needs 'suggest' wording to apply")
-        return Rule(
-            id=rule_id,
-            category=category,
-            severity=Severity(self.choice(node, "severity", ("error", "warning", "info"), "")),
-            message=message,
-            rationale=" ".join(self.text(node, "rationale").split()),
-            references=self.references(node),
-            examples=self.examples(node),
-            pack=pack,
-            path=self.path,
-            line=node.mark.line,
-            level=level,
-            suggest=suggest,
-            advice=" ".join(self.text(node, "advice").split()) if "advice" in node else "",
-            fix=fix,
-            replaced_by=self.text(node, "replaced_by") if "replaced_by" in node else None,
-            **kwargs,
-        )
-
-    def text(self, node: MarkedDict, key: str) -> str:
-        value = node[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(node.value_marks[key], f"'{key}' must be non-empty text")
-        return value
-
-    def choice(self, node: MarkedDict, key: str, options: tuple[str, ...], default: str) -> str:
-        if key not in node:
-            return default
-        value = node[key]
-        if value not in options:
-            raise self.fail(node.value_marks[key], f"'{key}' must be one of {', '.join(options)}, "
-                            f"not {value!r}{_did_you_mean(str(value), options)}")
-        return str(value)
-
-    def references(self, node: MarkedDict) -> tuple[Reference, ...]:
-        raw, mark = node["references"], node.value_marks["references"]
-        if not isinstance(raw, MarkedList) or not raw:
-            raise self.fail(mark, "references must be a non-empty list of {title, url}")
-        refs = []
-        for item, m in zip(raw, raw.item_marks, strict=True):
-            item = self.mapping(item, m, "a reference")
-            self.keys(item, {"title", "url"}, "a reference")
-            title, url = item.get("title"), item.get("url")
-            if not isinstance(title, str) or not isinstance(url, str):
-                raise self.fail(m, "a reference needs a title and a url")
-            if not re.match(r"https?://", url):
-                raise self.fail(item.value_marks["url"],
-                                f"reference url must start with http(s)://: {url!r}")
-            refs.append(Reference(title, url))
-        return tuple(refs)
-
-    def examples(self, node: MarkedDict) -> Examples:
-        raw = self.mapping(node["examples"], node.value_marks["examples"], "examples")
-        self.keys(raw, {"flag", "pass"}, "examples")
-        for key in ("flag", "pass"):
-            if key not in raw or not raw[key]:
-                raise self.fail(raw.mark, f"examples need at least one '{key}' example")
-        flag = self.strings(raw["flag"], raw.value_marks["flag"], "examples.flag")
-        passing = self.strings(raw["pass"], raw.value_marks["pass"], "examples.pass")
-        return Examples(flag, passing)
-
-    def when(self, raw: Any, mark: Mark) -> When:
-        node = self.mapping(raw, mark, "when")
-        self.keys(node, _WHEN_KEYS, "when")
-        vm = node.value_marks
-        return When(
-            sentence_has=self.condition(node, "sentence_has", vm),
-            document_has=self.condition(node, "document_has", vm),
-        )
-
-    def condition(self, node: MarkedDict, key: str, vm: dict[str, Mark]) -> Matchers:
-        if key not in node:
-            return Matchers()
-        value = node[key]
-        if isinstance(value, MarkedDict):
-            return self.matchers(value, vm[key], key)
-        terms = self.strings(value, vm[key], key)
-        return Matchers(terms=expand_terms(terms, self.vocabulary or {}))
-
-    def unless(self, raw: Any, mark: Mark) -> Unless:
-        node = self.mapping(raw, mark, "unless")
-        self.keys(node, _UNLESS_KEYS, "unless")
-        vm = node.value_marks
-        flags = {}
-        for key in ("negated", "reported", "hedged", "question"):
-            if key in node:
-                if not isinstance(node[key], bool):
-                    raise self.fail(vm[key], f"unless.{key} must be true or false")
-                flags[key] = node[key]
-        cited = self.choice(node, "cited", ("sentence", "paragraph"), "") or None
-        return Unless(
-            cited=cited,
-            phrases=self.condition(node, "phrases", vm),
-            sentence_has=self.condition(node, "sentence_has", vm),
-            **flags,
-        )
-
-    def suggest(self, node: MarkedDict) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        raw = self.mapping(node["suggest"], node.value_marks["suggest"], "suggest")
-        out = []
-        for key, value in raw.items():
-            out.append((key, self.strings(value, raw.value_marks[key], f"suggest '{key}'")))
-        return tuple(out)
-
-
-_TOKEN_ATTRS = ("ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "SHAPE", "PREFIX", "SUFFIX", "LENGTH",
-                "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
-                "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "OP",
-                "POS", "TAG", "DEP", "MORPH", "ENT_TYPE")
-
-
-def _pattern_problem(message: str) -> str:
-    """Reduce spaCy's pattern validation report to 'token N: ATTR: problem'."""
-    found = re.findall(r"\[pattern -> (\d+) -> ([^\]]+)\] ([^\n]+)", message)
-    if not found:
-        return " ".join(message.split())
-    parts = []
-    for index, where, problem in found:
-        attr = where.split(" -> ")[0]
-        hint = _did_you_mean(attr, _TOKEN_ATTRS) if attr not in _TOKEN_ATTRS else ""
-        parts.append(f"token {int(index) + 1}: {where}: {problem.strip()}{hint}")
-    return "; ".join(parts)
-
-
-def _plain(value: Any) -> Any:
-    """Turn Marked containers back into plain dicts and lists (for spaCy)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

@@ -6,13 +6,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .document import Document
+from .document import LINE_BREAK, Document
 from .findings import Finding
 
 # Markdown and HTML use comments; plain text a line of its own ("# " or "// " optional).
 _COMMENT = re.compile(r"<!--\s*claimlint-(disable-next-line|disable|enable)\b(.*?)-->", re.S)
-_LINE = re.compile(r"^[ \t]*(?:#|//)?[ \t]*claimlint-(disable-next-line|disable|enable)\b(.*)$",
-                   re.M)
+# A line starts after CR, LF or CRLF (old Mac files end lines with CR alone).
+_LINE = re.compile(r"(?:^|(?<=\r))[ \t]*(?:#|//)?[ \t]*"
+                   r"claimlint-(disable-next-line|disable|enable)\b([^\r\n]*)", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,15 @@ class Suppressed:
     directive: Directive
 
 
+# Approval problems fail a run like findings, so every report shows them under these ids.
+UNUSED = "claimlint.unused-approval"
+NO_REASON = "claimlint.approval-without-reason"
+PROBLEM_RULES = {
+    UNUSED: "A claimlint-disable comment that silences nothing (misspelt, or the copy changed).",
+    NO_REASON: "A claimlint-disable comment without the '-- reason' that require-reason asks for.",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """An approval that is unused or lacks a required reason."""
@@ -53,6 +63,7 @@ class Problem:
     line: int
     column: int
     message: str
+    rule: str = UNUSED
 
 
 def parse(document: Document) -> list[Directive]:
@@ -74,7 +85,7 @@ def parse(document: Document) -> list[Directive]:
 
 
 def _next_content_line(document: Document, after: int) -> int:
-    lines = document.text.split("\n")
+    lines = LINE_BREAK.split(document.text)
     for n in range(after, len(lines)):
         if lines[n].strip():
             return n + 1
@@ -91,7 +102,8 @@ def apply(document: Document, findings: Sequence[Finding], require_reason: bool
     for d in directives:
         if d.kind != "enable" and require_reason and not d.reason:
             problems.append(Problem(document.path, d.line, d.column,
-                                    f"'{d.text}' needs a reason ('-- why'); it is ignored"))
+                                    f"'{d.text}' needs a reason ('-- why'); it is ignored",
+                                    NO_REASON))
             continue
         if d.kind == "disable-next-line":
             target = _next_content_line(document, d.end_line)

@@ -274,8 +274,12 @@ def _folds(groups: np.ndarray, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def cross_validate(linter: Linter, corpus: Corpus, folds: int, group_by: str = "site",
-                   seed: int = 0, progress: Progress | None = None) -> Score:
-    """Score the model on each fold's pages after training on the others (grouped)."""
+                   seed: int = 0, progress: Progress | None = None,
+                   extra: Sequence[Page] = ()) -> Score:
+    """Score the model on each fold's pages after training on the others (grouped).
+
+    ``extra`` pages join every fold's training data and are never scored.
+    """
     import numpy as np
 
     keys = np.array([p.site if group_by == "site" else p.name for p in corpus.pages])
@@ -286,8 +290,8 @@ def cross_validate(linter: Linter, corpus: Corpus, folds: int, group_by: str = "
     findings: list[Finding] = []
     for k, (train, test) in enumerate(splits, 1):
         if progress:
-            progress(f"fold {k}/{folds}: training on {len(train)} pages")
-        model = fit([corpus.pages[i] for i in train], _rule_ids(linter), seed)
+            progress(f"fold {k}/{folds}: training on {len(train) + len(extra)} pages")
+        model = fit([*(corpus.pages[i] for i in train), *extra], _rule_ids(linter), seed)
         held_out = replace(corpus, pages=[corpus.pages[i] for i in test])
         findings.extend(predict_pages(linter.engine.with_model(model), held_out))
     return score_pages(corpus, findings)

@@ -1,7 +1,8 @@
 """Run claimlint's CLI over generated hostile inputs and count what went wrong (issue 11).
 
 Checks: no crash (exit code 0, 1 or 2 and no traceback), no hang (a time limit per
-run), exact spans (every finding's ``match == source[start:end]``), no bytes lost on
+run), exact spans (every finding's ``match == source[start:end]``, at the line and column
+it reports, CR, LF and CRLF all ending a line), no bytes lost on
 ``--fix`` (outside the linted spans the fixed file keeps every character, in its own
 encoding), and, under ``kill -9`` and two concurrent fixers, every file is either as it was
 or fully fixed, with no temporary file or worker process left behind.
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import itertools
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -43,6 +46,7 @@ class Tally:
     findings: int = 0
     fixed_files: int = 0
     kill_trials: int = 0
+    term_trials: int = 0
     concurrent_trials: int = 0
     crashes: list[str] = field(default_factory=list)
     hangs: list[str] = field(default_factory=list)
@@ -58,8 +62,8 @@ class Tally:
 
     def merge(self, other: Tally) -> None:
         """Add another tally's counts and problems to this one."""
-        for name in ("inputs", "findings", "fixed_files", "kill_trials", "concurrent_trials",
-                     "bytes_lost"):
+        for name in ("inputs", "findings", "fixed_files", "kill_trials", "term_trials",
+                     "concurrent_trials", "bytes_lost"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("crashes", "hangs", "bad_spans", "lost"):
             getattr(self, name).extend(getattr(other, name))
@@ -72,8 +76,9 @@ class Tally:
     def table(self) -> str:
         """The campaign's figures as a Markdown table."""
         rows = [("inputs tried", self.inputs), ("findings checked", self.findings),
-                ("files fixed", self.fixed_files), ("kill -9 trials during --fix",
-                                                    self.kill_trials),
+                ("files fixed", self.fixed_files),
+                ("kill -9 trials during --fix", self.kill_trials),
+                ("SIGTERM trials during --fix", self.term_trials),
                 ("concurrent --fix trials (2 fixers)", self.concurrent_trials),
                 ("crashes", len(self.crashes)), ("hangs", len(self.hangs)),
                 ("bad spans", len(self.bad_spans)), ("bytes lost", self.bytes_lost),
@@ -124,7 +129,24 @@ def lint_batch(folder: Path, tally: Tally, timeout: float,
         tally.findings += 1
         if texts[file][f["start"] : f["end"]] != f["match"]:
             tally.bad_spans.append(f"{folder.name}/{f['path']}:{f['start']}: {f['match']!r}")
+        elif (f["line"], f["column"]) != line_col(texts[file], f["start"]) or (
+                f["end_line"], f["end_column"]) != line_col(texts[file], f["end"]):
+            tally.bad_spans.append(f"{folder.name}/{f['path']}:{f['start']}: reported at "
+                                   f"{f['line']}:{f['column']}, is at "
+                                   f"{line_col(texts[file], f['start'])}")
     return by_file
+
+
+@functools.lru_cache(maxsize=4)
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """Line and column of an offset, CR, LF and CRLF all ending a line (checked, not shared)."""
+    starts = _line_starts(text)
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
 def rule_matches(folder: Path, tally: Tally, timeout: float) -> dict[str, list[dict[str, Any]]]:
@@ -262,29 +284,46 @@ def _start_fixer(work: Path) -> subprocess.Popen[str]:
 
 
 def kill_trials(root: Path, originals: dict[str, bytes], reference: dict[str, bytes],
-                trials: int, rng: random.Random, tally: Tally, timeout: float) -> None:
-    """kill -9 a ``--fix -j 2`` run at a random moment; check files, temps and workers."""
-    work = root / "kill"
+                trials: int, rng: random.Random, tally: Tally, timeout: float,
+                signum: int = signal.SIGKILL) -> None:
+    """kill -9 (or SIGTERM) a ``--fix -j 2`` run at a random moment; check files, temps, workers.
+
+    Stopped by SIGTERM, a run must also say so in one line and exit 143 (or have finished).
+    """
+    name = "kill" if signum == signal.SIGKILL else "sigterm"
+    work = root / name
     _fresh(work, originals)
     started = time.monotonic()
     claimlint(["check", "--fix", "--unsafe-fixes", "-q", "--no-baseline", "-j", "2", "."],
               work, timeout)
     clean = time.monotonic() - started
     for trial in range(trials):
+        label = f"{name} trial {trial}"
         _fresh(work, originals)
         fixer = _start_fixer(work)
         time.sleep(rng.uniform(0.3, max(0.5, clean)))
         workers = _children(fixer.pid)
-        fixer.send_signal(signal.SIGKILL)
-        fixer.wait()
-        tally.kill_trials += 1
+        fixer.send_signal(signum)
+        try:
+            _, err = fixer.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            fixer.kill()
+            _, err = fixer.communicate()
+            tally.hangs.append(f"{label}: the run outlived SIGTERM by {timeout:.0f} s")
+        if signum == signal.SIGKILL:
+            tally.kill_trials += 1
+        else:
+            tally.term_trials += 1
+            stopped = fixer.returncode == 143 and err.endswith("claimlint: stopped by SIGTERM\n")
+            if not (stopped or fixer.returncode in (0, 1)) or "Traceback" in err:
+                tally.crashes.append(f"{label}: exit {fixer.returncode}: {err[-500:]!r}")
         deadline = time.monotonic() + 5
         while any(map(_alive, workers)) and time.monotonic() < deadline:
             time.sleep(0.1)
         for pid in filter(_alive, workers):
-            tally.lost.append(f"kill trial {trial}: worker {pid} outlived its parent")
+            tally.lost.append(f"{label}: worker {pid} outlived its parent")
             os.kill(pid, signal.SIGKILL)
-        _check_outcome(work, originals, reference, f"kill trial {trial}", tally)
+        _check_outcome(work, originals, reference, label, tally)
 
 
 def concurrent_trials(root: Path, originals: dict[str, bytes], reference: dict[str, bytes],
@@ -324,7 +363,7 @@ def _batch(root: Path, number: int, batch: list[Case], timeout: float
 
 
 def run(root: Path, *, seed: int, inputs: int, size: int, kills: int, concurrent: int,
-        timeout: float = 300.0, parallel: int = 2) -> Tally:
+        sigterms: int = 0, timeout: float = 300.0, parallel: int = 2) -> Tally:
     """Generate ``inputs`` cases under ``root``, lint and fix them, then the kill trials.
 
     ``parallel`` batches run at once, each claimlint run with one job.
@@ -351,6 +390,7 @@ def run(root: Path, *, seed: int, inputs: int, size: int, kills: int, concurrent
                     reference[name] = data
     if originals:
         kill_trials(root, originals, reference, kills, rng, tally, timeout)
+        kill_trials(root, originals, reference, sigterms, rng, tally, timeout, signal.SIGTERM)
         concurrent_trials(root, originals, reference, concurrent, tally, timeout)
     tally.seconds = time.monotonic() - started
     return tally

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import zipfile
 from collections.abc import Callable, Iterator
@@ -129,16 +130,25 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
 Generator = Callable[[random.Random, int], Case]
 
 
+def _with_bom(rng: random.Random, text: str) -> bytes:
+    """UTF-8 mostly; sometimes with a UTF-8, UTF-16 LE or UTF-16 BE byte order mark."""
+    kind = rng.random()
+    if kind < 0.15:
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    if kind < 0.25:
+        return b"\xff\xfe" + text.encode("utf-16-le")
+    if kind < 0.3:
+        return b"\xfe\xff" + text.encode("utf-16-be")
+    return text.encode("utf-8")
+
+
 def _g_text(rng: random.Random, size: int) -> Case:
     text = _ends(rng, "\n\n".join(prose(rng, rng.randint(1, 4)) for _ in range(size // 200 + 1)))
-    return Case("copy.txt", text.encode("utf-8"), True)
+    return Case("copy.txt", _with_bom(rng, text), True)
 
 
 def _g_markdown(rng: random.Random, size: int) -> Case:
-    data = _md(rng, size).encode("utf-8")
-    if rng.random() < 0.2:
-        data = b"\xef\xbb\xbf" + data
-    return Case("page.md", data, True)
+    return Case("page.md", _with_bom(rng, _md(rng, size)), True)
 
 
 def _g_html(rng: random.Random, size: int) -> Case:
@@ -229,3 +239,60 @@ def cases(seed: int, count: int, size: int) -> Iterator[Case]:
     for i in range(count):
         case = GENERATORS[i % len(GENERATORS)](rng, rng.randint(size // 8, size))
         yield Case(f"{i:05d}-{case.name}", case.data, case.fixable)
+
+
+def large_vocabulary(count: int, seed: int) -> list[str]:
+    """Return ``count`` distinct made-up terms (1-3 words, some hyphenated or with an
+    apostrophe, a few acronyms); the last one is always "zorbulax syndrome"."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    seen = {"zorbulax syndrome"}
+    terms: list[str] = []
+    while len(terms) < count - 1:
+        words = ["".join(rng.choice(letters) for _ in range(rng.randint(4, 10)))
+                 for _ in range(rng.randint(1, 3))]
+        kind = rng.random()
+        if kind < 0.05 and len(words) > 1:
+            term = f"{words[0]}-{' '.join(words[1:])}"
+        elif kind < 0.08:
+            term = f"{words[0]}'s {' '.join(words[1:])}".strip()
+        elif kind < 0.1:
+            term = words[0][:4].upper()
+        else:
+            term = " ".join(words)
+        if term not in seen:
+            seen.add(term)
+            terms.append(term)
+    return [*terms, "zorbulax syndrome"]
+
+
+def vocabulary_pack(terms: list[str]) -> str:
+    """Return a rule file whose vocabulary ``big`` is used in ``terms:`` and in regexes."""
+    listed = "".join(f"    - {json.dumps(term)}\n" for term in terms)  # JSON is YAML
+    return f"""\
+vocabulary:
+  big:
+{listed}rules:
+  - id: disease-claim.listed
+    category: disease-claim
+    severity: warning
+    message: "'{{match}}' names a listed condition."
+    rationale: A pack with a very large vocabulary (issue 11).
+    references: [{{title: Issue 11, url: "https://example.org/11"}}]
+    match:
+      terms: ['@big']
+    examples:
+      flag: ["Zorbulax syndrome is common."]
+      pass: ["Nothing to see here."]
+  - id: efficacy-claim.treats-listed
+    category: efficacy-claim
+    severity: warning
+    message: "'{{match}}' claims to treat a listed condition."
+    rationale: A pack with a very large vocabulary (issue 11).
+    references: [{{title: Issue 11, url: "https://example.org/11"}}]
+    match:
+      regex: ['\\btreats?\\s+{{@big}}', '\\b(?:cures?|reverses?)\\s+(?:your\\s+)?{{@big}}']
+    examples:
+      flag: ["Our serum treats zorbulax syndrome."]
+      pass: ["Our serum is a serum."]
+"""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..document import Document, Segment
+from ..document import Document, Segment, line_col
 from ..errors import ClaimlintError
 from .bounds import bound_segments
 from .encoding import BOMS, Decoded, sniff
@@ -64,23 +64,22 @@ def format_for(path: str) -> str:
 def decode_source(raw: bytes, path: str, fmt: str = "text") -> Decoded:
     """Decode source bytes, dropping a BOM; never translate newlines (offsets index this text).
 
-    HTML follows the WHATWG order browsers use: a UTF-8 or UTF-16 BOM, the
-    ``<meta charset>`` label, then UTF-8, then windows-1252. Other files must be UTF-8.
+    A UTF-8 or UTF-16 BOM comes first, for every format (the WHATWG order). Then HTML
+    follows its ``<meta charset>`` label, then UTF-8, then windows-1252; other files
+    must be UTF-8.
     """
-    html = fmt == "html"
-    bom, name = next(((b, n) for b, n in (BOMS if html else BOMS[:1]) if raw.startswith(b)),
-                     (b"", "utf-8"))
+    bom, name = next(((b, n) for b, n in BOMS if raw.startswith(b)), (b"", "utf-8"))
     if b"\x00" in raw[:8192] and not name.startswith("utf-16"):
         raise SkipFile(f"{path}: skipped: a binary file (NUL bytes), not text")
     try:
-        return sniff(raw, html)
+        return sniff(raw, fmt == "html")
     except UnicodeDecodeError as exc:
-        name = name.upper()
         at = min(exc.start + len(bom), len(raw) - 1)
-        line = raw[:at].count(b"\n") + 1
+        good = raw[len(bom):at].decode(exc.encoding, "replace")
+        line, col = line_col(good, len(good))
         raise ExtractError(
-            f"{path}:{line}: not valid {name} (byte 0x{raw[at]:02x} at offset {at}); "
-            "save the file as UTF-8"
+            f"{path}:{line}:{col}: not valid {name.upper()} (byte 0x{raw[at]:02x} at offset "
+            f"{at}); save the file as UTF-8"
         ) from None
 
 

@@ -96,11 +96,11 @@ def encode_as(text: str, encoding: str) -> bytes:
 def sniff(raw: bytes, html: bool) -> Decoded:
     """Decode HTML by the browser's order: BOM, ``<meta charset>``, UTF-8, windows-1252.
 
-    Other files (text, Markdown, XML) are UTF-8, with or without a BOM. Raises
+    Other files (text, Markdown, XML) are UTF-8, or UTF-8 or UTF-16 with a BOM. Raises
     UnicodeDecodeError when the bytes after a BOM do not fit it, or when a file that is
-    not HTML is not valid UTF-8.
+    not HTML and has no BOM is not valid UTF-8.
     """
-    for bom, name in BOMS if html else BOMS[:1]:
+    for bom, name in BOMS:
         if raw.startswith(bom):
             return Decoded(decode_as(raw[len(bom):], name), name, bom)
     if not html:

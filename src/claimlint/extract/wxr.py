@@ -24,7 +24,7 @@ from xml.parsers.expat import ErrorString
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from claimlint.document import Document, Run, Segment
+from claimlint.document import Document, Run, Segment, line_col
 from claimlint.extract import ExtractError
 from claimlint.extract.html import extract_html
 
@@ -155,8 +155,7 @@ def _parse(text: str, path: str) -> list[_Item]:
 
 
 def _error(text: str, path: str, at: int, message: str) -> ExtractError:
-    line = text.count("\n", 0, at) + 1
-    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    line, col = line_col(text, at)
     return ExtractError(f"{path}:{line}:{col}: {message}")
 
 

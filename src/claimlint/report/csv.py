@@ -7,7 +7,7 @@ import io
 import itertools
 from collections.abc import Iterator
 
-from ..findings import Finding, LintResult
+from ..findings import FILE_ERROR, Finding, LintResult
 
 HEADER = ("path", "line", "column", "end_line", "end_column", "severity", "category", "rule",
           "match", "message", "sentence", "suggestion", "fix_applicability", "references")
@@ -29,7 +29,12 @@ def chunks(result: LintResult) -> Iterator[str]:
     """Yield the CSV text a row at a time (a site's findings may be streamed from disk)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    for cells in itertools.chain([HEADER], map(row, result.findings)):
+    # Approval problems and unreadable files fail the run too, so they get a row each.
+    problems = ([safe_cell(p.path), p.line, p.column, p.line, p.column, "warning", "claimlint",
+                 p.rule, "", safe_cell(p.message), "", "", "", ""] for p in result.problems)
+    errors = ([safe_cell(e.path), "", "", "", "", "error", "claimlint", FILE_ERROR, "",
+               safe_cell(e.message), "", "", "", ""] for e in result.errors)
+    for cells in itertools.chain([HEADER], map(row, result.findings), problems, errors):
         writer.writerow(cells)
         yield buffer.getvalue()
         buffer.seek(0)

@@ -69,7 +69,8 @@ def chunks(result: LintResult, tool_version: str) -> Iterator[str]:
             "line": s.directive.line, "directive": s.directive.text,
             "reason": s.directive.reason}} for s in result.suppressed),
         "suppression_problems": [{"path": p.path, "line": p.line, "column": p.column,
-                                  "message": p.message} for p in result.problems],
+                                  "message": p.message, "rule": p.rule}
+                                 for p in result.problems],
         "summary": {
             "files": result.files,
             "findings": len(result.findings),

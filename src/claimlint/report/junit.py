@@ -3,8 +3,9 @@
 A LintResult names only the files that produced findings or errors, so clean
 files cannot get a test case each; they are summed into one passing case
 ("N file(s) without findings") so a clean run still reports passing tests and
-the counts add up: tests = cases, failures = files with findings, errors =
-files that could not be linted.
+the counts add up: tests = cases, failures = files with findings or approval
+problems (an unused or reason-less claimlint-disable fails the run too),
+errors = files that could not be linted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..findings import FileError, Finding, LintResult
+from ..suppress import Problem
 
 # Characters XML 1.0 cannot carry even escaped (control characters, lone surrogates).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -22,11 +24,14 @@ def render(result: LintResult) -> str:
     """Render a run as a JUnit XML report with one testsuite named claimlint."""
     findings: dict[str, list[Finding]] = {}
     errors: dict[str, list[FileError]] = {}
+    problems: dict[str, list[Problem]] = {}
     for f in result.findings:
         findings.setdefault(f.path, []).append(f)
+    for p in result.problems:
+        problems.setdefault(p.path, []).append(p)
     for e in result.errors:
         errors.setdefault(e.path, []).append(e)
-    paths = list(dict.fromkeys([*findings, *errors]))
+    paths = list(dict.fromkeys([*findings, *problems, *errors]))
     clean = max(0, result.files - len(paths))
     n_errors = len(errors)
     n_failures = len([p for p in paths if p not in errors])
@@ -45,6 +50,10 @@ def render(result: LintResult) -> str:
             message = f"{f.line}:{f.column} {f.message}"
             node = ET.SubElement(case, "failure", {"type": f.rule, "message": _safe(message)})
             node.text = _safe(failure_text(f))
+        for p in problems.get(path, []):
+            message = f"{p.line}:{p.column} {p.message}"
+            node = ET.SubElement(case, "failure", {"type": p.rule, "message": _safe(message)})
+            node.text = _safe(f"{p.path}:{p.line}:{p.column}: warning {p.rule}: {p.message}")
     if clean:
         ET.SubElement(suite, "testcase",
                       {"classname": "claimlint", "name": f"{clean} file(s) without findings"})

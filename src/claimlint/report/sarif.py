@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from ..findings import Finding, LintResult, Reference, Severity
 from ..ruleset import Rule
+from ..suppress import PROBLEM_RULES, Problem
 from .json import iter_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,6 +36,10 @@ def chunks(result: LintResult, rules: Sequence[Rule], tool_version: str) -> Iter
         if f.rule not in index:  # a finding whose rule the caller did not pass
             index[f.rule] = len(descriptors)
             descriptors.append(_fallback_descriptor(f))
+    for p in result.problems:  # approval problems fail the run, so they are results too
+        if p.rule not in index:
+            index[p.rule] = len(descriptors)
+            descriptors.append(_problem_descriptor(p.rule))
 
     def results() -> Iterator[dict[str, Any]]:
         seen: Counter[tuple[str, str]] = Counter()
@@ -42,6 +47,11 @@ def chunks(result: LintResult, rules: Sequence[Rule], tool_version: str) -> Iter
             key = (f.path, fingerprint(f))
             seen[key] += 1
             yield _result(f, index[f.rule], f"{key[1]}:{seen[key]}")
+        for p in result.problems:
+            digest = hashlib.sha256(f"{p.rule}\n{p.message}".encode()).hexdigest()
+            key = (p.path, digest)
+            seen[key] += 1
+            yield _problem_result(p, index[p.rule], f"{digest}:{seen[key]}")
 
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if result.errors:
@@ -154,6 +164,24 @@ def _result(f: Finding, rule_index: int, fingerprint_value: str) -> dict[str, An
         props["advice"] = f.advice
     out["properties"] = props
     return out
+
+
+def _problem_descriptor(rule_id: str) -> dict[str, Any]:
+    text = PROBLEM_RULES.get(rule_id, "A problem with an inline approval.")
+    return {"id": rule_id, "name": camel_name(rule_id), "shortDescription": {"text": text},
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"category": "claimlint", "tags": ["claimlint"]}}
+
+
+def _problem_result(p: Problem, rule_index: int, fingerprint_value: str) -> dict[str, Any]:
+    region = {"startLine": p.line, "startColumn": p.column}
+    return {
+        "ruleId": p.rule, "ruleIndex": rule_index, "level": "warning",
+        "message": {"text": p.message},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(p.path)},
+                                            "region": region}}],
+        "partialFingerprints": {FINGERPRINT: fingerprint_value},
+    }
 
 
 def _fallback_descriptor(f: Finding) -> dict[str, Any]:

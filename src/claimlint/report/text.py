@@ -15,14 +15,19 @@ from .groups import boilerplate_ids, boilerplate_pages, group_digest
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SEVERITIES = ("error", "warning", "info")
+# Without a terminal nothing is wrapped: grep, editors and files get one line per item.
+_NO_WRAP = 100_000
 
 
-def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = False,
+def render(result: LintResult, *, color: bool, width: int | None = None, quiet: bool = False,
            show_suppressed: bool = False) -> str:
-    """Render a run for a terminal; ``quiet`` keeps only findings and file errors."""
+    """Render a run for a terminal ``width`` columns wide (None: never wrap lines).
+
+    ``quiet`` keeps only findings and file errors.
+    """
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, soft_wrap=False, emoji=False)
+    console = Console(file=buffer, force_terminal=color, no_color=not color,
+                      width=width or _NO_WRAP, highlight=False, soft_wrap=False, emoji=False)
     # Template boilerplate (the same claim on many pages) is shown once, where first seen.
     ids = boilerplate_ids(result.findings)
     repeated = boilerplate_pages(result.findings, ids) if ids else {}
@@ -32,7 +37,7 @@ def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = F
         items = [(f, d) for f, d in items if d not in shown]
         if not items:
             continue
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(path, style="bold underline"), soft_wrap=True)
         for f, digest in items:
             _finding(console, f, quiet, color)
             if digest in repeated:
@@ -40,18 +45,20 @@ def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = F
                 others = repeated[digest]
                 listed = ", ".join(others[:5]) + (f", … ({len(others) - 5} more)"
                                                  if len(others) > 5 else "")
-                console.print(Text(f"      = on {len(others):,} pages: {listed}", style="dim"))
+                _hanging(console, Text(f"      = on {len(others):,} pages: ", style="dim"),
+                         Text(listed, style="dim"), 8)
         console.print()
     for p in result.problems:
         console.print(Text.assemble((f"{p.path}:{p.line}:{p.column}: ", "bold"),
-                                    ("warning ", _STYLE["warning"]), p.message), soft_wrap=True)
+                                    ("warning ", _STYLE["warning"]), (f"{p.rule} ", "magenta"),
+                                    p.message), soft_wrap=True)
     if show_suppressed and result.suppressed:
         console.print(Text("Suppressed by inline approvals", style="bold underline"))
         for s in result.suppressed:
             f, d = s.finding, s.directive
-            console.print(Text.assemble(
-                f"  {f.path}:{f.line}:{f.column}  {f.rule}  {f.match!r}  ",
-                (f"approved at line {d.line}: ", "dim"), d.reason or "(no reason given)"))
+            _hanging(console, Text(f"  {f.path}:{f.line}:{f.column}  {f.rule}  {f.match!r}  "),
+                     Text.assemble((f"approved at line {d.line}: ", "dim"),
+                                   d.reason or "(no reason given)"), 4)
         console.print()
     for error in result.errors:
         console.print(Text.assemble(("error: ", "bold red"), error.message), soft_wrap=True)
@@ -64,22 +71,46 @@ def render(result: LintResult, *, color: bool, width: int = 100, quiet: bool = F
 
 def _finding(console: Console, f: Finding, quiet: bool, color: bool) -> None:
     sev = f.severity.value
-    head = Text.assemble(
-        (f"  {f.line}:{f.column}", "bold"), "  ", (f"{sev:<7}", _STYLE[sev]), "  ",
-        (f.rule, "magenta"), "  ", f.message, ("  (hedged)" if f.hedged else "", "dim"),
-    )
-    console.print(head)
+    head = Text.assemble((f"  {f.line}:{f.column}", "bold"), "  ", (f"{sev:<7}", _STYLE[sev]),
+                         "  ", (f.rule, "magenta"), "  ")
+    _hanging(console, head, Text.assemble(f.message, ("  (hedged)" if f.hedged else "", "dim")),
+             6)
     if quiet:
         return
     if f.sentence:
         shown = highlight(f.sentence, f.quote or f.match, color)
-        console.print(Text("      | ", style="dim") + shown)
+        _hanging(console, Text("      | ", style="dim"), shown, 8)
     if f.suggestions:
         safety = f" [{f.fix.applicability.value} fix]" if f.fix else ""
         tries = " / ".join(f'"{s}"' for s in f.suggestions)
-        console.print(Text.assemble(("      > try: ", "green"), tries, (safety, "dim")))
+        _hanging(console, Text("      > try: ", style="green"),
+                 Text.assemble(tries, (safety, "dim")), 8)
     if f.advice:
-        console.print(Text.assemble(("      > ", "green"), f.advice))
+        _hanging(console, Text("      > ", style="green"), Text(f.advice), 8)
+
+
+def _hanging(console: Console, head: Text, body: Text, indent: int) -> None:
+    """Print ``head`` then ``body`` wrapped to the console, continuation lines indented.
+
+    ``head`` (where, severity, rule) is never split; a continuation line starts at
+    ``indent`` columns so it cannot be mistaken for a file's name.
+    """
+    width = console.width
+    if head.cell_len + body.cell_len <= width:
+        console.print(head + body, soft_wrap=True)
+        return
+    room = width - head.cell_len
+    rest = body
+    if room >= 12:  # else the whole message goes below the header
+        first = body.wrap(console, room)[0]
+        head = head + first
+        rest = body[len(first.plain):]
+    head.rstrip()
+    console.print(head, soft_wrap=True)
+    skip = len(rest.plain) - len(rest.plain.lstrip(" "))
+    for line in rest[skip:].wrap(console, max(20, width - indent)):
+        line.rstrip()
+        console.print(Text(" " * indent, style=head.style) + line, soft_wrap=True)
 
 
 def highlight(sentence: str, match: str, color: bool) -> Text:

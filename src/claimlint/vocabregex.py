@@ -1,0 +1,157 @@
+"""Vocabularies in rule regexes: ``{@name}`` stands for any term of vocabulary ``name``.
+
+A small vocabulary is written into the regex as an alternation of its terms. A large
+one (50,000 drug names) would make a regex of megabytes, which ``re`` takes seconds to
+parse and compile and the prefilter as long to read (issue 11). It stays a ``{@name}``
+reference instead, and on each text the regex is built with only the terms whose words
+occur in that text, in their usual order: a term that occurs nowhere in a text cannot
+match in it, so the matches are exactly those of the regex with every term.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from .prefilter import Needs, Prefilter, required_strings
+from .regexsafety import VOCAB_IN_REGEX
+
+# Above this many terms a vocabulary is matched per text rather than written into the
+# regex; the bundled packs' vocabularies have under 100.
+LARGE_VOCABULARY = 1_000
+FLAGS = re.IGNORECASE  # how the engine runs every rule regex
+_STAND_IN = r"(?:\w+)"  # a vocabulary as the prefilter reads it: no string it requires
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
+_APOSTROPHE = re.compile("['’]")
+_CACHED_PATTERNS = 512
+
+
+def is_large(terms: Sequence[str]) -> bool:
+    """True when a vocabulary is too large to write into a regex."""
+    return len(terms) > LARGE_VOCABULARY
+
+
+def expand_regex(rx: str, vocabulary: Mapping[str, Sequence[str]]) -> str:
+    """Replace each ``{@name}`` of a small vocabulary by its alternation; large ones stay."""
+    def expand(ref: re.Match[str]) -> str:
+        terms = vocabulary[ref.group(1)]
+        return ref.group(0) if is_large(terms) else term_alternation(terms)
+
+    return VOCAB_IN_REGEX.sub(expand, rx)
+
+
+def term_alternation(terms: Iterable[str]) -> str:
+    """Return a regex for any of ``terms`` in the spellings the phrase matcher accepts.
+
+    Hyphens may be spaces or absent, apostrophes straight or curly or absent, and a
+    word may take a plural -s or -es; short all-capital acronyms match only in capitals
+    ("MS", never "ms"). Longest terms come first, so a match takes in the whole term.
+    """
+    return _alternation(_ordered(map(_term_regex, terms)))
+
+
+def _ordered(term_regexes: Iterable[str]) -> list[str]:
+    """The distinct term regexes in the order the alternation tries them."""
+    return sorted(set(term_regexes), key=lambda rx: (-len(rx), rx))
+
+
+def _alternation(alternatives: Sequence[str]) -> str:
+    return f"(?:{'|'.join(alternatives)})(?!\\w)" if alternatives else "(?!)"
+
+
+def _term_regex(term: str) -> str:
+    words = [r"[-\s]?".join("['’]?".join(map(re.escape, _APOSTROPHE.split(part)))
+                            for part in word.split("-"))
+             for word in term.split()]
+    rx = r"\s+".join(words)
+    if term.isupper() and term.isalpha() and len(term) <= 5:
+        return f"(?-i:{rx})s?"
+    return rx + "(?:e?s)?" if term[-1:].isalpha() else rx
+
+
+def term_needs(term: str) -> tuple[Needs, ...]:
+    """Lower-case ASCII letter and digit runs that every spelling of ``term`` contains.
+
+    Each run is a piece of one word that the term's regex spells letter by letter, so
+    any match holds it, as ``prefilter.fold`` shows a text; the longest come first.
+    """
+    runs = sorted({run.lower() for run in _ASCII_RUN.findall(term)}, key=lambda r: (-len(r), r))
+    return tuple(frozenset((run,)) for run in runs)
+
+
+class _Vocabulary:
+    """One large vocabulary's alternatives, in order, and the words each one needs."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        needs: dict[str, tuple[Needs, ...]] = {}
+        for term in terms:
+            needs.setdefault(_term_regex(term), term_needs(term))
+        self.alternatives = _ordered(needs)
+        self.prefilter = Prefilter([needs[rx] for rx in self.alternatives])
+
+    def present(self, text: str) -> tuple[int, ...] | None:
+        """Indexes of the alternatives that may match in ``text``; None for all of them."""
+        found = self.prefilter.select(text)
+        return None if found is None else tuple(found)
+
+    def alternation(self, chosen: tuple[int, ...] | None) -> str:
+        """The alternation of the chosen alternatives (all of them for None), in order."""
+        picked = self.alternatives if chosen is None else [self.alternatives[i] for i in chosen]
+        return _alternation(picked)
+
+
+@functools.lru_cache(maxsize=32)
+def _vocabulary(terms: tuple[str, ...]) -> _Vocabulary:
+    return _Vocabulary(terms)
+
+
+class VocabRegex:
+    """A rule regex naming large vocabularies, compiled per text with the terms it holds.
+
+    It offers what the engine uses of a compiled pattern: ``finditer`` and ``groupindex``.
+    """
+
+    def __init__(self, template: str, vocabulary: Mapping[str, Sequence[str]]) -> None:
+        """Prepare ``template``, whose ``{@name}`` references name large vocabularies."""
+        self.template = template
+        self._names = tuple(dict.fromkeys(VOCAB_IN_REGEX.findall(template)))
+        self._vocabularies = [_vocabulary(tuple(vocabulary[name])) for name in self._names]
+        self._patterns: dict[tuple[tuple[int, ...] | None, ...], re.Pattern[str]] = {}
+        self.groupindex = self.sample(1).groupindex
+
+    def needs(self) -> tuple[Needs, ...]:
+        """Strings every match needs, for the prefilter: those outside the vocabularies."""
+        return required_strings(VOCAB_IN_REGEX.sub(lambda _: _STAND_IN, self.template), FLAGS)
+
+    def sample(self, count: int) -> re.Pattern[str]:
+        """The regex with the first ``count`` terms of each vocabulary (to check it)."""
+        return self._compile(tuple(tuple(range(min(count, len(v.alternatives))))
+                                   for v in self._vocabularies))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Match on ``text`` as the regex with every term would."""
+        return self._compile(tuple(v.present(text) for v in self._vocabularies)).finditer(text)
+
+    def _compile(self, chosen: tuple[tuple[int, ...] | None, ...]) -> re.Pattern[str]:
+        pattern = self._patterns.get(chosen)
+        if pattern is None:
+            if len(self._patterns) >= _CACHED_PATTERNS:
+                self._patterns.clear()
+            alternations = {name: vocab.alternation(picked) for name, vocab, picked
+                            in zip(self._names, self._vocabularies, chosen, strict=True)}
+            rx = VOCAB_IN_REGEX.sub(lambda ref: alternations[ref.group(1)], self.template)
+            pattern = self._patterns[chosen] = re.compile(rx, FLAGS)
+        return pattern
+
+
+def regex_needs(rx: re.Pattern[str] | VocabRegex) -> tuple[Needs, ...]:
+    """Strings every match of a compiled rule regex needs (see prefilter.required_strings)."""
+    return rx.needs() if isinstance(rx, VocabRegex) else required_strings(rx.pattern, rx.flags)
+
+
+def runnable(rx: str, vocabulary: Mapping[str, Sequence[str]]) -> re.Pattern[str] | VocabRegex:
+    """Compile a rule regex as the engine runs it; one naming a large vocabulary per text."""
+    from .ruleset import compile_regex
+
+    return VocabRegex(rx, vocabulary) if VOCAB_IN_REGEX.search(rx) else compile_regex(rx)
