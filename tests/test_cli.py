@@ -10,26 +10,10 @@ from pathlib import Path
 import pytest
 
 from claimlint.cli import main
+from tests.cli_helpers import GOOD_RULE, git, run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-GOOD_RULE = """\
-rules:
-  - id: hype.x
-    category: hype
-    severity: warning
-    message: "'{match}' is hype."
-    rationale: Because hype reads as a claim of efficacy to ordinary readers of health copy.
-    references: [{title: T, url: "https://example.org"}]
-    match: {terms: [wow]}
-    examples: {flag: [wow], pass: [ok]}
-"""
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_examples_trip_every_category_and_compliant_page_is_clean(
@@ -227,15 +211,11 @@ def test_ci_formats_through_the_cli(capsys: pytest.CaptureFixture[str], tmp_path
 
 def test_diff_base_reports_only_changed_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.email=a@b.c", "-c", "user.name=A", *args],
-                       cwd=tmp_path, check=True, capture_output=True)
-
     monkeypatch.chdir(tmp_path)
-    git("init", "-q")
+    git(tmp_path, "init", "-q")
     (tmp_path / "p.md").write_text("A revolutionary serum.\n\nPlain text.\n")
-    git("add", "p.md")
-    git("commit", "-qm", "old copy")
+    git(tmp_path, "add", "p.md")
+    git(tmp_path, "commit", "-qm", "old copy")
     (tmp_path / "p.md").write_text("A revolutionary serum.\n\nA breakthrough cream.\n")
     (tmp_path / "new.txt").write_text("A miracle oil.\n")
     code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype",
@@ -249,16 +229,12 @@ def test_diff_base_reports_only_changed_lines(capsys: pytest.CaptureFixture[str]
 def test_diff_base_counts_cr_only_lines_as_findings_do(
         capsys: pytest.CaptureFixture[str], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.email=a@b.c", "-c", "user.name=A", *args],
-                       cwd=tmp_path, check=True, capture_output=True)
-
     monkeypatch.chdir(tmp_path)
-    git("init", "-q")
+    git(tmp_path, "init", "-q")
     (tmp_path / "mac.md").write_bytes(b"A revolutionary serum.\r\rPlain text.\r")
     (tmp_path / "unix.md").write_bytes(b"A revolutionary serum.\n\nPlain text.\n")
-    git("add", ".")
-    git("commit", "-qm", "old copy")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "old copy")
     (tmp_path / "mac.md").write_bytes(b"A revolutionary serum.\r\rA breakthrough cream.\r")
     (tmp_path / "unix.md").write_bytes(b"A revolutionary serum.\n\nA breakthrough cream.\n")
     code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype",

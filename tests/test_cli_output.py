@@ -17,27 +17,12 @@ from pathlib import Path
 import pytest
 
 from claimlint.cli import main
+from tests.cli_helpers import GOOD_RULE as RULE
+from tests.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCISE = re.compile(r"^[^\s:][^:]*:\d+:\d+: (error|warning|info) [a-z0-9-]+\.[a-z0-9.-]+ \S.*$")
 UNUSED = "<!-- claimlint-disable-next-line inducement -- left over -->\nPlain line.\n"
-RULE = """\
-rules:
-  - id: hype.x
-    category: hype
-    severity: warning
-    message: "'{match}' is hype."
-    rationale: Because hype reads as a claim of efficacy to ordinary readers of health copy.
-    references: [{title: T, url: "https://example.org"}]
-    match: {terms: [wow]}
-    examples: {flag: [wow], pass: [ok]}
-"""
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

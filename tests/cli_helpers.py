@@ -1,0 +1,36 @@
+"""Shared helpers for the command-line tests."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from claimlint.cli import main
+
+# A minimal valid rule file: one hype rule that flags "wow".
+GOOD_RULE = """\
+rules:
+  - id: hype.x
+    category: hype
+    severity: warning
+    message: "'{match}' is hype."
+    rationale: Because hype reads as a claim of efficacy to ordinary readers of health copy.
+    references: [{title: T, url: "https://example.org"}]
+    match: {terms: [wow]}
+    examples: {flag: [wow], pass: [ok]}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return its exit code, stdout and stderr."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git in ``repo`` with a throwaway identity, failing the test on error."""
+    subprocess.run(["git", "-c", "user.email=a@b.c", "-c", "user.name=A", *args],
+                   cwd=repo, check=True, capture_output=True)
