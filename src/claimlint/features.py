@@ -101,16 +101,13 @@ def lexicon(nlp: Language, vocabulary: Mapping[str, Sequence[str]]) -> Lexicon:
     """A phrase matcher that labels each vocabulary's terms (by lemma) with its name."""
     from spacy.matcher import PhraseMatcher
 
-    from .nlp import phrase_keys
+    from .nlp import add_phrases
 
     if not vocabulary:
         return None
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     for name, terms in sorted(vocabulary.items()):
-        keys = [k for k in dict.fromkeys(phrase_keys(nlp, [t for t in terms if t.strip()])) if k]
-        if keys:
-            # Token-hash keys are what PhraseMatcher turns each Doc into (see match.py).
-            matcher.add(f"v:{name}", keys)  # type: ignore[arg-type]
+        add_phrases(matcher, f"v:{name}", nlp, [t for t in terms if t.strip()])
     return matcher
 
 

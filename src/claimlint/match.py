@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .nlp import phrase_keys, set_lemmas
+from .nlp import add_phrases, set_lemmas
 from .prefilter import Prefilter
 from .ruleset import Matchers, Rule
 from .vocabregex import VocabRegex, regex_needs, runnable
@@ -67,11 +67,7 @@ class CompiledRules:
         name = f"{index}/{slot}"
         self._keys[self.nlp.vocab.strings.add(name)] = key
         variants = [v for term in matchers.terms for v in term_variants(term)]
-        keys = [k for k in dict.fromkeys(phrase_keys(self.nlp, variants)) if k]
-        if keys:
-            # Token-hash keys are what PhraseMatcher turns each Doc into (and what its
-            # unpickling adds); its type stub names only Doc.
-            self.phrases.add(name, keys)  # type: ignore[arg-type]
+        add_phrases(self.phrases, name, self.nlp, variants)
         if matchers.patterns:
             self.matcher.add(name, [list(p) for p in matchers.patterns])
             self._pattern_needs.extend(map(token_needs, matchers.patterns))

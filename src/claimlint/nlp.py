@@ -11,6 +11,7 @@ from .errors import UsageError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
     from spacy.strings import StringStore
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
@@ -130,6 +131,15 @@ def phrase_keys(nlp: Language, terms: Sequence[str]) -> list[tuple[int, ...]]:
                 key.append(lemma)
         keys.append(tuple(key))
     return keys
+
+
+def add_phrases(matcher: PhraseMatcher, name: str, nlp: Language, terms: Sequence[str]) -> None:
+    """Add ``terms`` (by lemma) to a LEMMA ``matcher`` under ``name``, if any is not blank."""
+    keys = [k for k in dict.fromkeys(phrase_keys(nlp, terms)) if k]
+    if keys:
+        # Token-hash keys are what PhraseMatcher turns each Doc into (and what its
+        # unpickling adds); its type stub names only Doc.
+        matcher.add(name, keys)  # type: ignore[arg-type]
 
 
 def _keep(strings: StringStore, text: str) -> int:
