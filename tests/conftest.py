@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,9 @@ from claimlint import Linter, Options
 from claimlint.ruleset import available_packs
 
 ROOT = Path(__file__).resolve().parents[1]
+# The suite never writes to the user's cache; its own is shared by every test and
+# subprocess of a run, as a user's is by every run.
+os.environ.setdefault("CLAIMLINT_CACHE_DIR", tempfile.mkdtemp(prefix="claimlint-test-cache-"))
 
 
 @pytest.fixture(scope="session")

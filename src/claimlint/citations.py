@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .prefilter import Prefilter, required_strings
+from .vocabregex import LazyRegex
 
 CitationKind = Literal[
     "url",
@@ -169,7 +170,7 @@ _SOURCES: tuple[tuple[CitationKind, str], ...] = (
         rf"(?:[,⁻\u2013-][{_SUPERSCRIPT}]+){{0,5}}|\^\d{{1,3}}\b)",
     ),
 )
-_PATTERNS = tuple((kind, re.compile(source)) for kind, source in _SOURCES)
+_PATTERNS = tuple((kind, LazyRegex(source, 0)) for kind, source in _SOURCES)
 # Kinds whose pattern may swallow the sentence's closing punctuation.
 _TRIMMED = frozenset({"url", "doi"})
 _TRAILING = ".,;:!?'\"\u2019\u201d"

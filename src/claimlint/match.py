@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .nlp import add_phrases, set_lemmas
 from .prefilter import Prefilter
 from .ruleset import Matchers, Rule
-from .vocabregex import VocabRegex, regex_needs, runnable
+from .vocabregex import LazyRegex, VocabRegex, regex_needs, runnable
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -51,7 +51,7 @@ class CompiledRules:
 
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.matcher = Matcher(self.nlp.vocab)
-        self.regexes: list[tuple[tuple[int, str], re.Pattern[str] | VocabRegex]] = []
+        self.regexes: list[tuple[tuple[int, str], LazyRegex | VocabRegex]] = []
         self._keys: dict[int, tuple[int, str]] = {}
         self._pattern_needs: list[tuple[tuple[str, frozenset[int]], ...]] = []
         for index, rule in enumerate(self.rules):
@@ -114,7 +114,7 @@ class CompiledRules:
                    for needs in self._pattern_needs)
 
     def _regexes_for(self, text: str
-                     ) -> list[tuple[tuple[int, str], re.Pattern[str] | VocabRegex]]:
+                     ) -> list[tuple[tuple[int, str], LazyRegex | VocabRegex]]:
         """Return, in order, the regexes that can match ``text``."""
         selected = self._prefilter.select(text)
         return self.regexes if selected is None else [self.regexes[n] for n in selected]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from .cache import Memo
 from .errors import UsageError
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ _LEMMA_HASHES: dict[int, tuple[StringStore, dict[int, int]]] = {}
 # Typographic apostrophes, lemmatised as the straight one: the tokenizer splits
 # "don’t" into "do" + "n’t", which must lemmatise as "n't" does ("not").
 _APOSTROPHES = str.maketrans("\u2019\u02bc", "''")
+_LEMMINFLECTED = Memo("lemmas")
+_PHRASE_KEYS = Memo("phrase-keys")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -53,11 +56,20 @@ def lemma_of(lower: str) -> str:
     which would make a rule about "the best" fire on "better"; degree forms
     therefore stay as they are. Typographic apostrophes lemmatise as straight ones.
     """
-    from lemminflect import getAllInflections, getAllLemmas, getAllLemmasOOV
     from spacy.strings import get_string_id
 
     lower = lower.translate(_APOSTROPHES)
     lemma = _lemma_table().get(get_string_id(lower))
+    if lemma is None or (lemma != lower and lower.endswith(("er", "est", "r", "st"))):
+        # lemminflect takes half a second to load its tables, so its answers are kept.
+        return _LEMMINFLECTED.get(lower, lambda: _lemminflect_lemma(lower, lemma))
+    return str(lemma)
+
+
+def _lemminflect_lemma(lower: str, lemma: str | None) -> str:
+    """Lemma of a word spaCy's table lacks (domain words), or its degree form kept."""
+    from lemminflect import getAllInflections, getAllLemmas, getAllLemmasOOV
+
     if lemma is None:  # not in the table: domain words such as "exosomes", "peptides"
         known = getAllLemmas(lower)
         oov = lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(lower) > 4
@@ -109,9 +121,20 @@ _TERMS_PER_DOC = 1_000
 def phrase_keys(nlp: Language, terms: Sequence[str]) -> list[tuple[int, ...]]:
     """Return each term's token lemmas (as hashes): what a LEMMA PhraseMatcher matches.
 
-    Terms are tokenized a thousand at a time, one per line, because a Doc per term
-    costs more than its words: a 50,000-term vocabulary loads in seconds (issue 11).
+    Terms tokenized before are remembered between runs (a hash is the same in every
+    process); the rest are tokenized a thousand at a time, one per line, because a Doc
+    per term costs more than its words: a 50,000-term vocabulary loads in seconds.
     """
+    table = _PHRASE_KEYS.table()
+    missing = [t for t in dict.fromkeys(terms) if t not in table]
+    if missing:
+        _PHRASE_KEYS.update(zip(missing, _tokenize_terms(nlp, missing), strict=True))
+        table = _PHRASE_KEYS.table()
+    return [tuple(table[t]) for t in terms]
+
+
+def _tokenize_terms(nlp: Language, terms: Sequence[str]) -> list[tuple[int, ...]]:
+    """phrase_keys, computed."""
     from spacy.attrs import LEMMA, ORTH
 
     keys: list[tuple[int, ...]] = []

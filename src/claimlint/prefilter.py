@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .cache import Memo
+
 # Required strings come from walking the regex's parse tree: re's parser is private,
 # but its tree has kept this shape since Python 3.5.
 try:
@@ -29,6 +31,7 @@ _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT",
 _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
 _NOCASE = _sre.SRE_FLAG_IGNORECASE
 Needs = frozenset[str]
+_REQUIRED = Memo("regex-needs")
 
 
 def required_strings(pattern: str, flags: int = 0) -> tuple[Needs, ...]:
@@ -37,6 +40,13 @@ def required_strings(pattern: str, flags: int = 0) -> tuple[Needs, ...]:
     "Needs" means in the text the regex searches, case-insensitively: the check runs
     on ``fold(text)``, which shows every spelling case-insensitive matching accepts.
     """
+    return _REQUIRED.get(f"{flags}:{pattern}", lambda: _required(pattern, flags),
+                         lambda needs: [sorted(n) for n in needs],
+                         lambda stored: tuple(frozenset(n) for n in stored))
+
+
+def _required(pattern: str, flags: int) -> tuple[Needs, ...]:
+    """required_strings, computed: parsing a regex in Python is the slow part of start-up."""
     try:
         parsed = _sre_parse.parse(pattern, flags)
     except Exception:  # no prefilter is always safe

@@ -20,11 +20,10 @@ from .ruleset import (
     Unless,
     When,
     builtin_rules_dir,
-    compile_regex,
     did_you_mean,
     expand_terms,
 )
-from .vocabregex import VocabRegex, expand_regex
+from .vocabregex import VocabRegex, expand_regex, regex_error
 from .yamlload import Mark, MarkedDict, MarkedList
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
@@ -120,12 +119,18 @@ class Checker:
                         raise self.fail(at, f"unknown vocabulary '{ref.group(0)}' in regex{hint}")
                 rx = expand_regex(rx, self.vocabulary)
                 large.update((name, self.vocabulary[name]) for name in VOCAB_IN_REGEX.findall(rx))
-            try:
-                # The regex as it runs, with a few terms of each large vocabulary: the
-                # others are alternatives of the same shape.
-                VocabRegex(rx, large) if VOCAB_IN_REGEX.search(rx) else compile_regex(rx)
-            except re.error as exc:
-                raise self.fail(at, f"bad regex {regex[i]!r}: {exc}") from None
+            if VOCAB_IN_REGEX.search(rx):
+                try:
+                    # The regex as it runs, with a few terms of each large vocabulary:
+                    # the others are alternatives of the same shape.
+                    VocabRegex(rx, large)
+                    error = None
+                except re.error as exc:
+                    error = str(exc)
+            else:
+                error = regex_error(rx)
+            if error:
+                raise self.fail(at, f"bad regex {regex[i]!r}: {error}") from None
             # Bundled packs are checked by the test suite; only a user's file costs load time.
             if not self.bundled and backtracking_risk(regex[i]):
                 raise self.fail(at, f"regex {regex[i]!r} can backtrack catastrophically: a "

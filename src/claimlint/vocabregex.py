@@ -14,8 +14,11 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from .cache import Memo
 from .prefilter import Needs, Prefilter, required_strings
 from .regexsafety import VOCAB_IN_REGEX
+
+_ERRORS = Memo("regex-errors")
 
 # Above this many terms a vocabulary is matched per text rather than written into the
 # regex; the bundled packs' vocabularies have under 100.
@@ -145,13 +148,55 @@ class VocabRegex:
         return pattern
 
 
-def regex_needs(rx: re.Pattern[str] | VocabRegex) -> tuple[Needs, ...]:
+class LazyRegex:
+    """A regex compiled on its first search: most rules never run on a short file, and
+    compiling every regex was a third of a one-file run's start-up."""
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE) -> None:
+        """Remember ``pattern``; rule regexes run case-insensitively."""
+        self.pattern = pattern
+        self.flags = flags | re.UNICODE
+        self._compiled: re.Pattern[str] | None = None
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        """The regex's named groups."""
+        return self._regex().groupindex
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Every match in ``text``."""
+        return self._regex().finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match in ``text``."""
+        return self._regex().search(text)
+
+
+def regex_needs(rx: LazyRegex | VocabRegex) -> tuple[Needs, ...]:
     """Strings every match of a compiled rule regex needs (see prefilter.required_strings)."""
     return rx.needs() if isinstance(rx, VocabRegex) else required_strings(rx.pattern, rx.flags)
 
 
-def runnable(rx: str, vocabulary: Mapping[str, Sequence[str]]) -> re.Pattern[str] | VocabRegex:
-    """Compile a rule regex as the engine runs it; one naming a large vocabulary per text."""
-    from .ruleset import compile_regex
+def runnable(rx: str, vocabulary: Mapping[str, Sequence[str]]) -> LazyRegex | VocabRegex:
+    """A rule regex as the engine runs it; one naming a large vocabulary compiles per text."""
+    return VocabRegex(rx, vocabulary) if VOCAB_IN_REGEX.search(rx) else LazyRegex(rx)
 
-    return VocabRegex(rx, vocabulary) if VOCAB_IN_REGEX.search(rx) else compile_regex(rx)
+
+def regex_error(rx: str) -> str | None:
+    """Why ``rx`` does not compile as a rule regex, or None; remembered between runs."""
+
+    def compile_error() -> str:
+        try:
+            re.compile(rx, re.IGNORECASE)
+        except re.error as exc:
+            return str(exc)
+        return ""
+
+    return _ERRORS.get(rx, compile_error) or None
