@@ -1,8 +1,9 @@
 """Issue 14 through the CLI: concise and GitHub output, problems in every format, --jobs,
-linting '.', rules as JSON, runnable --help examples, the terminal report's width."""
+linting '.', rules as JSON, runnable --help and README examples, the terminal report's width."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -11,12 +12,13 @@ import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from claimlint.cli import main
+from claimlint.cli import _parser, main
 from tests.cli_helpers import GOOD_RULE as RULE
 from tests.cli_helpers import run
 
@@ -245,35 +247,110 @@ def test_rules_json_has_message_rationale_and_references(
     assert superlative["references"] and superlative["references"][0]["url"].startswith("http")
 
 
-def _help_examples(capsys: pytest.CaptureFixture[str]) -> list[str]:
-    with pytest.raises(SystemExit):
-        main(["check", "--help"])
-    epilog = capsys.readouterr().out.split("examples:", 1)[1]
-    found = [m.group(1) for m in re.finditer(r"^  (claimlint .*?)(?:\s{2,}\S.*)?$", epilog, re.M)]
-    return [part.strip() for line in found for part in line.split("&&")]
+# Shell commands in README.md's code blocks that the test below does not run, and why; a
+# command that is neither run nor listed here fails it.
+NOT_RUN = {
+    "pip install .": "installs from the package index; .ci/run runs it in a fresh virtualenv",
+    'pip install ".[test]"': "installs from the package index; .ci/run runs it",
+    "python -m pytest": "the test suite this test is part of; .ci/run runs it",
+    "pre-commit autoupdate": "tests/test_precommit.py runs it on a copy of this repository",
+    "pre-commit install": "tests/test_precommit.py runs it on a copy of this repository",
+}
+# Plain shell steps of the README's walkthroughs, run with bash between its claimlint commands.
+IN_SHELL = {'echo "model: .claimlint-model" >> .claimlint.yaml'}
+SHELL_BLOCKS = {"sh", "bash", "shell"}  # every line a command; elsewhere only "$ " lines
+EXAMPLE_PAGE = "# Our treatment\n\nOur revolutionary exosome treatment has no downtime.\n"
 
 
-def test_every_check_help_example_runs_as_shown(
+def help_examples() -> list[str]:
+    """Every `claimlint ...` line of the --help epilogs, of claimlint and each subcommand."""
+    parser = _parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    found: list[str] = []
+    for each in (parser, *sub.choices.values()):
+        for line in (each.epilog or "").splitlines():
+            if example := re.match(r"^\s+(claimlint .*?)(?:\s{2,}\S.*)?$", line):
+                found += re.split(r"\s*&&\s*", example.group(1))
+    return list(dict.fromkeys(found))
+
+
+def readme_commands() -> list[str]:
+    """Every shell command in README.md's fenced blocks, in order, `&&` chains split."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found: list[str] = []
+    for _, lang, body in re.findall(r"^( *)```(\w*)\n(.*?)^\1```", readme, re.M | re.S):
+        for line in textwrap.dedent(body).replace("\\\n", " ").splitlines():
+            if line.startswith("$ "):
+                line = line[2:]
+            elif lang not in SHELL_BLOCKS or not line.strip() or line.startswith("#"):
+                continue
+            line = re.sub(r"\s+#.*$", "", line)  # a comment after the command
+            found += re.split(r"\s*&&\s*", line.strip())
+    return found
+
+
+def example_workspace(root: Path, copies: dict[str, str]) -> None:
+    """The examples' working directory: copies of project folders ({name: source}), user files."""
+    for name, source in copies.items():
+        shutil.copytree(ROOT / source, root / name)
+    shutil.copy(ROOT / "examples" / "site" / "wp-export.xml", root / "export.xml")
+    (root / "page.md").write_text(EXAMPLE_PAGE)
+    (root / "my-rules.yaml").write_text(RULE)
+
+
+def run_example(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                command: str) -> None:
+    """Run one example command in the working directory; it must exit 0 or 1, cleanly."""
+    if command in IN_SHELL:
+        subprocess.run(["bash", "-c", command], check=True)
+        return
+    argv = shlex.split(command)
+    assert argv[0] == "claimlint", f"{command!r}: run it here, or list it in NOT_RUN with why"
+    assert not {"|", ">", ">>", "<", ";", "&"} & set(argv), f"{command!r}: needs a shell"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(EXAMPLE_PAGE))
+    code: int | str | None
+    try:
+        code, _, err = run(capsys, *argv[1:])
+    except SystemExit as usage:  # argparse's own errors
+        code, err = usage.code, capsys.readouterr().err
+    assert code in (0, 1), f"{command}: exit {code}\n{err}"
+    assert "error" not in err.lower() and "Traceback" not in err, f"{command}: {err}"
+
+
+def test_every_help_example_runs_as_shown(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    examples = _help_examples(capsys)
-    assert len(examples) >= 10 and "claimlint check" in examples
-    page = "# Our serum\n\nA revolutionary serum with no downtime.\n"
-    for folder in ("examples", "site"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "index.md").write_text(page)
-    (tmp_path / "page.md").write_text(page)
-    (tmp_path / "my-rules.yaml").write_text(RULE)
-    shutil.copy(ROOT / "examples" / "site" / "wp-export.xml", tmp_path / "export.xml")
+    examples = help_examples()
+    assert len(examples) >= 14 and "claimlint check" in examples
+    assert "claimlint evaluate approved-copy/ --folds 5 --group-by site" in examples
+    # The help speaks of the user's own site and labelled copy; our examples stand in for them.
+    example_workspace(tmp_path, {"examples": "examples", "site": "examples/site",
+                                 "approved-copy": "tests/corpus-blind"})
     monkeypatch.chdir(tmp_path)
     for example in examples:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(page))
-        argv = shlex.split(example)
-        assert argv[0] == "claimlint"
-        code, _, err = run(capsys, *argv[1:])
-        assert code in (0, 1), f"{example}: exit {code}\n{err}"
-        assert "error" not in err.lower(), f"{example}: {err}"
+        run_example(capsys, monkeypatch, example)
     assert (tmp_path / "report.html").is_file() and (tmp_path / ".claimlint.yaml").is_file()
+    assert (tmp_path / ".claimlint-model").is_dir()
+
+
+def test_every_readme_command_runs_as_shown(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands = readme_commands()
+    stale = (set(NOT_RUN) | IN_SHELL) - set(commands)
+    assert not stale, f"NOT_RUN or IN_SHELL lists commands README.md no longer has: {stale}"
+    ran = [c for c in commands if c not in NOT_RUN]
+    assert len(ran) >= 10 and "claimlint check examples/" in ran, commands
+    # The README's commands run at the project root.
+    example_workspace(tmp_path, {name: name for name in
+                                 ("examples", "tests/corpus", "tests/corpus-blind")})
+    monkeypatch.chdir(tmp_path)
+    for command in ran:
+        run_example(capsys, monkeypatch, command)
+    assert (tmp_path / "page.md").read_text() == (
+        "# Our treatment\n\nOur new exosome treatment has a short recovery time for most people.\n")
+    for report in ("report.html", "findings.csv", "findings.json"):
+        assert (tmp_path / report).stat().st_size > 0, report
 
 
 # --- the terminal report ------------------------------------------------------------------

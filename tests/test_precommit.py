@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import shlex
+import shutil
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +81,103 @@ def test_only_staged_files_are_linted(repo: Path) -> None:
     landed = git(repo, "commit", "-m", "clean page only", check=False)
     assert landed.returncode == 0, landed.stdout + landed.stderr
     assert (repo / "draft.md").read_text() == RISKY
+
+
+# --- the README's snippet, as written -------------------------------------------------------
+
+README_URL = "https://example.org/your-fork/claimlint"
+CLEAN = "# Opening hours\n\nThe clinic is open from nine to five on weekdays.\n"
+# What pre-commit needs to build claimlint from a repository: the wheel's inputs and the hooks.
+PUBLISHED = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "src", "rules")
+
+
+def readme_precommit_snippet() -> tuple[str, list[str]]:
+    """The README's `.pre-commit-config.yaml` block and the shell commands that follow it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"^```yaml\n(repos:\n.*?)^```\n\s*^```(?:sh|bash)\n(.*?)^```", readme,
+                      re.M | re.S)
+    assert found, "README.md: no ```yaml block starting 'repos:' followed by a ```sh block"
+    commands = [shlex.join(shlex.split(line, comments=True))
+                for line in found.group(2).splitlines() if line.strip()]
+    return found.group(1), commands
+
+
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for pre-commit that builds the hook's environment with no package index.
+
+    The hook is `language: python`: pre-commit makes a virtualenv and runs `pip install .` in
+    its clone. Here pip gets no index (and no pip config that might name one), builds with the
+    hatchling of the test extras (no build isolation) and installs claimlint alone; a
+    sitecustomize appends this interpreter's site-packages to the hook's Python, after the
+    hook's own, so it imports the claimlint pre-commit installed and spaCy and the rest from here.
+    """
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    dirs = [*site.getsitepackages(), site.getusersitepackages()]
+    (shim / "sitecustomize.py").write_text(
+        f"import site\nfor d in {dirs!r}:\n    site.addsitedir(d)\n")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PIP_", "VIRTUALENV_", "PYTHON"))}
+    return {**env, "PYTHONPATH": str(shim), "PRE_COMMIT_HOME": str(tmp_path / "pc-home"),
+            "PRE_COMMIT_COLOR": "never", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1",
+            "PIP_NO_DEPS": "1",
+            "PIP_NO_BUILD_ISOLATION": "0",  # sic: pip reads this variable as "isolation: no"
+            "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
+
+
+def publish(tmp_path: Path) -> tuple[Path, str]:
+    """A git repository holding this checkout's hooks and package; return it and its HEAD."""
+    published = tmp_path / "claimlint"
+    published.mkdir()
+    for name in PUBLISHED:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, published / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(ROOT / name, published / name)
+    git(published, "init", "-q")
+    git(published, "add", "-A")
+    git(published, "-c", "user.email=dev@example.org", "-c", "user.name=Dev",
+        "-c", "commit.gpgsign=false", "commit", "-q", "-m", "release")
+    return published, git(published, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_readme_snippet_as_written_installs_the_hook_and_blocks_a_risky_commit(
+        tmp_path: Path) -> None:
+    assert importlib.util.find_spec("hatchling"), "install the test extras: pip install '.[test]'"
+    config, commands = readme_precommit_snippet()
+    assert config.count(README_URL) == 1, f"README.md: the snippet's repo is not {README_URL}"
+    assert commands == ["pre-commit autoupdate", "pre-commit install"], commands
+    published, head = publish(tmp_path)
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "writer@example.org")
+    git(repo, "config", "user.name", "Writer")
+    git(repo, "config", "commit.gpgsign", "false")
+    (repo / ".pre-commit-config.yaml").write_text(config.replace(README_URL, str(published)))
+    env = offline_env(tmp_path)
+
+    def sh(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, cwd=repo, capture_output=True, text=True, check=False,
+                              env=env)
+
+    for command in commands:
+        done = sh(sys.executable, "-m", "pre_commit", *shlex.split(command)[1:])
+        assert done.returncode == 0, f"{command}:\n{done.stdout}{done.stderr}"
+    # The published repository has no tag, so autoupdate pins the commit's SHA.
+    [pinned] = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())["repos"]
+    assert pinned["rev"] == head and pinned["repo"] == str(published)
+
+    (repo / "page.md").write_text(RISKY)
+    sh("git", "add", "page.md", ".pre-commit-config.yaml")
+    refused = sh("git", "commit", "-m", "draft")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "page.md" in output and "3:16  warning  hype.superlative" in output, output
+    # The hook ran the claimlint that pre-commit installed from the published repository.
+    assert list((tmp_path / "pc-home").glob("repo*/py_env-*/lib/*/site-packages/claimlint/"))
+    (repo / "page.md").write_text(CLEAN)
+    sh("git", "add", "page.md")
+    landed = sh("git", "commit", "-m", "opening hours")
+    assert landed.returncode == 0, landed.stdout + landed.stderr
