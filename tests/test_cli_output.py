@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from claimlint.cli import _parser, main
+from claimlint.ruleset import REGIONS
 from tests.cli_helpers import GOOD_RULE as RULE
 from tests.cli_helpers import run
 
@@ -241,7 +242,8 @@ def test_rules_json_has_message_rationale_and_references(
     assert code == 0 and rows
     for row in rows:
         assert row["message"] and row["rationale"], row["id"]
-        assert all(set(ref) == {"title", "url"} for ref in row["references"]), row["id"]
+        assert all(set(ref) == {"title", "url", "region"} for ref in row["references"]), row["id"]
+        assert all(ref["region"] in REGIONS for ref in row["references"]), row["id"]
     superlative = next(r for r in rows if r["id"] == "hype.superlative")
     assert "{match}" in superlative["message"]
     assert superlative["references"] and superlative["references"][0]["url"].startswith("http")

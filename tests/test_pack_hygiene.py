@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
 from claimlint.findings import Applicability
-from claimlint.ruleset import CATEGORIES, DEFAULT_PACKS, available_packs, load_ruleset
+from claimlint.ruleset import CATEGORIES, DEFAULT_PACKS, REGIONS, available_packs, load_ruleset
 
 REQUIRED_PACKS = {"core", "us-ftc", "us-fda", "uk-cap", "au-ahpra", "ad-platforms"}
 
@@ -36,6 +37,14 @@ def test_every_rule_is_cited_and_explained() -> None:
         assert all(ref.url.startswith(("http://", "https://")) for ref in rule.references)
         assert len(rule.rationale) > 40, rule.id
         assert rule.id.startswith(rule.category + ".")
+
+
+def test_every_reference_and_regional_pack_names_its_region() -> None:
+    for rule in load_ruleset(tuple(available_packs())).rules:
+        assert all(ref.region in REGIONS for ref in rule.references), rule.id
+    for name in REQUIRED_PACKS - {"core"}:  # core is jurisdiction-neutral
+        text = available_packs()[name].read_text(encoding="utf-8")
+        assert re.search(r"^region: [a-z]+", text, re.MULTILINE), name
 
 
 def test_fix_safety_is_consistent() -> None:

@@ -118,20 +118,23 @@ def test_header_chart_and_pages_show_the_totals() -> None:
     assert "<title>Clinic site review</title>" in out and "claimlint 9.9.9" in out
     cards = dict((label, int(n)) for n, label in
                  re.findall(r'<div class="card[^"]*"><b>(\d+)</b><span>([^<]+)</span>', out))
-    assert cards == {"findings": 7, "errors": 2, "warnings": 4, "info": 1,
+    # The template sentence on three pages counts once in the headline.
+    assert cards == {"distinct findings": 5, "errors": 2, "warnings": 2, "info": 1,
                      "pages with findings": 3}
+    assert ('<p class="sub headline" id="headline">5 distinct findings (7 on 3 pages; '
+            "2 repeat template text)</p>") in out
     chart = out[out.index('<svg id="category-chart"'):out.index("</svg>")]
     bars = re.findall(r'<text x="190" y="\d+" text-anchor="end">([^<]+)<title>[^<]*</title>'
                       r'</text></a>(?:<rect[^>]*><title>[^<]*</title></rect>)*'
                       r'<text[^>]*>(\d+)</text>', chart)
-    assert bars[:5] == [("efficacy-claim", "3"), ("hype", "1"), ("unsourced-evidence", "1"),
+    assert bars[:5] == [("hype", "1"), ("unsourced-evidence", "1"), ("efficacy-claim", "1"),
                         ("disease-claim", "1"), ("safety-claim", "1")]  # ties: taxonomy order
     assert ("inducement", "0") in bars  # every category is listed, zero included
-    assert "Risk score = 5 &times; errors + 2 &times; warnings + 1 &times; info" in out
     ranked = re.findall(r'<tr><td class="n">(\d+)</td><td><a class="path" href="#page=([^"]+)">'
                         r".*?<b>(\d+)</b>", out.replace("<wbr>", ""))
-    assert ranked == [("1", "site%2Fa.html", "14"), ("2", "site%2Fb.html", "3"),
-                      ("3", "site%2Fc.html", "2")]  # 5*2 errors + 2*2 warnings = 14
+    # Most errors first (a: 2), then most warnings (b and c: 1), then most findings (b: 2).
+    assert ranked == [("1", "site%2Fa.html", "4"), ("2", "site%2Fb.html", "2"),
+                      ("3", "site%2Fc.html", "1")]
     assert "site/broken.html" in out and "invalid UTF-8" in out
 
 

@@ -250,7 +250,8 @@ def rules(args: argparse.Namespace) -> int:
         rows = [{"id": r.id, "category": r.category, "severity": r.severity.value,
                  "pack": r.pack, "level": r.level, "fix": r.fix.value,
                  "needs_model": r.needs_model, "message": r.message, "rationale": r.rationale,
-                 "references": [{"title": ref.title, "url": ref.url} for ref in r.references]}
+                 "references": [{"title": ref.title, "url": ref.url, "region": ref.region}
+                                for ref in r.references]}
                 for r in ruleset.rules]
         print(json.dumps(rows, indent=2))
         return EXIT_CLEAN
@@ -265,7 +266,9 @@ def rules(args: argparse.Namespace) -> int:
 def explain(args: argparse.Namespace) -> int:
     """Print a rule's message, rationale, references, examples and fix safety."""
     packs = tuple(args.packs or available_packs())
-    ruleset = load_ruleset(packs, tuple(args.rules))
+    # Any pack's rule can be explained; its references are ordered for the packs in force.
+    in_force = (*(args.packs or _config(args).packs), *(path.stem for path in args.rules))
+    ruleset = load_ruleset(packs, tuple(args.rules), in_force=in_force)
     rule = ruleset.get(args.rule_id)
     if rule is None:
         import difflib
@@ -287,7 +290,8 @@ def describe(rule: Rule) -> str:
         f"Why it matters: {rule.rationale}",
         "",
         "References:",
-        *[f"  - {ref.title}: {ref.url}" for ref in rule.references],
+        *[f"  - {ref.title}: {ref.url}" + (f" ({ref.region})" if ref.region else "")
+          for ref in rule.references],
         "",
         "Flags:",
         *[f"  - {t.strip()}" for t in rule.examples.flag],

@@ -38,10 +38,11 @@ class Applicability(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A regulation or guidance document a rule is based on."""
+    """A regulation or guidance document a rule is based on, and the region it applies to."""
 
     title: str
     url: str
+    region: str = ""  # one of ruleset.REGIONS, or "" when the rule file does not say
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from .findings import Applicability, Reference, Severity
 from .regexsafety import VOCAB_IN_REGEX, backtracking_risk
 from .ruleset import (
     CATEGORIES,
+    REGIONS,
     VOCAB_REF,
     Examples,
     Matchers,
@@ -27,7 +28,7 @@ from .vocabregex import VocabRegex, expand_regex, regex_error
 from .yamlload import Mark, MarkedDict, MarkedList
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
-_TOP_KEYS = {"pack", "description", "vocabulary", "rules"}
+_TOP_KEYS = {"pack", "description", "region", "vocabulary", "rules"}
 _RULE_KEYS = {
     "id", "category", "severity", "message", "rationale", "references", "scope", "level",
     "match", "when", "unless", "hedged_severity", "suggest", "advice", "fix", "examples",
@@ -97,6 +98,7 @@ class Checker:
                 self.strings(vocab[name], vocab.value_marks[name], f"vocabulary '{name}'")
         if "rules" in node and not isinstance(node["rules"], MarkedList):
             raise self.fail(node.value_marks["rules"], "rules must be a list")
+        self.choice(node, "region", REGIONS, "")
         return node
 
     def matchers(self, node: Any, mark: Mark, what: str) -> Matchers:
@@ -266,21 +268,21 @@ class Checker:
         return str(value)
 
     def references(self, node: MarkedDict) -> tuple[Reference, ...]:
-        """Check a rule's references: each a title and an http(s) url."""
+        """Check a rule's references: each a title, an http(s) url and maybe a region."""
         raw, mark = node["references"], node.value_marks["references"]
         if not isinstance(raw, MarkedList) or not raw:
             raise self.fail(mark, "references must be a non-empty list of {title, url}")
         refs = []
         for item, m in zip(raw, raw.item_marks, strict=True):
             item = self.mapping(item, m, "a reference")
-            self.keys(item, {"title", "url"}, "a reference")
+            self.keys(item, {"title", "url", "region"}, "a reference")
             title, url = item.get("title"), item.get("url")
             if not isinstance(title, str) or not isinstance(url, str):
                 raise self.fail(m, "a reference needs a title and a url")
             if not re.match(r"https?://", url):
                 raise self.fail(item.value_marks["url"],
                                 f"reference url must start with http(s)://: {url!r}")
-            refs.append(Reference(title, url))
+            refs.append(Reference(title, url, self.choice(item, "region", REGIONS, "")))
         return tuple(refs)
 
     def examples(self, node: MarkedDict) -> Examples:

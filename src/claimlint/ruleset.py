@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ CATEGORIES: tuple[str, ...] = (
     "missing-disclosure",
 )
 DEFAULT_PACKS: tuple[str, ...] = ("core", "us-ftc", "us-fda")
+# Where a reference applies. A pack names its region (`region: us`); while it is loaded,
+# every rule lists that region's references first.
+REGIONS: tuple[str, ...] = ("us", "uk", "au", "eu", "platform")
 VOCAB_REF = re.compile(r"^@([a-z0-9_-]+)$")  # a term "@name" stands for vocabulary "name"
 # Token attributes only a trained pipeline sets; a pattern using one needs --model.
 _MODEL_ATTRS = {"POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "HEAD"}
@@ -196,8 +199,12 @@ def load_ruleset(
     packs: Sequence[str] = DEFAULT_PACKS,
     extra_paths: Sequence[Path] = (),
     extra_vocabulary: Mapping[str, Sequence[str]] | None = None,
+    in_force: Sequence[str] | None = None,
 ) -> RuleSet:
-    """Load built-in packs by name plus rule files or folders, validated together."""
+    """Load built-in packs by name plus rule files or folders, validated together.
+
+    References of the regions of the packs ``in_force`` (default: all loaded) come first.
+    """
     known = available_packs()
     sources: list[tuple[str, Path]] = []
     for name in packs:
@@ -209,14 +216,18 @@ def load_ruleset(
         if not path.exists():
             raise UsageError(f"rule path not found: {path}")
         sources.append((path.stem, path))
-    return load_files(sources, extra_vocabulary)
+    return load_files(sources, extra_vocabulary, in_force)
 
 
 def load_files(
     sources: Sequence[tuple[str, Path]],
     extra_vocabulary: Mapping[str, Sequence[str]] | None = None,
+    in_force: Sequence[str] | None = None,
 ) -> RuleSet:
-    """Load (pack name, file-or-folder) pairs into one validated RuleSet."""
+    """Load (pack name, file-or-folder) pairs into one validated RuleSet.
+
+    References of the regions of the packs ``in_force`` (default: all loaded) come first.
+    """
     parsed: list[tuple[str, str, Any, str]] = []
     for pack, path in sources:
         files = ([*sorted(path.rglob("*.yaml")), *sorted(path.rglob("*.yml"))] if path.is_dir()
@@ -227,10 +238,15 @@ def load_files(
     from .rulecheck import Checker  # it builds this module's dataclasses
 
     vocabulary: dict[str, list[str]] = {}
-    for _pack, source, data, text in parsed:
+    pack_regions: dict[str, list[str]] = {}
+    for pack, source, data, text in parsed:
         top = Checker(source, text).top(data)
         for name, terms in top.get("vocabulary", {}).items():
             vocabulary.setdefault(name, []).extend(terms)
+        if "region" in top:
+            pack_regions.setdefault(pack, []).append(top["region"])
+    packs = [p for p, _ in sources] if in_force is None else in_force
+    lead = {region for p in packs for region in pack_regions.get(p, ())}
     for name, terms in (extra_vocabulary or {}).items():
         vocabulary.setdefault(name, []).extend(terms)
     vocab = {k: tuple(dict.fromkeys(v)) for k, v in vocabulary.items()}
@@ -247,8 +263,16 @@ def load_files(
                     f"duplicate rule id '{rule.id}' (first defined at {first.path}:{first.line})",
                 )
             seen[rule.id] = rule
-            rules.append(rule)
+            rules.append(replace(rule, references=by_region(rule.references, lead))
+                         if lead else rule)
     return RuleSet(tuple(rules), vocab, tuple(dict.fromkeys(p for p, _ in sources)))
+
+
+def by_region(references: Sequence[Reference], first: Collection[str]
+              ) -> tuple[Reference, ...]:
+    """Return references of the regions ``first`` first, each part in its written order."""
+    return (*(r for r in references if r.region in first),
+            *(r for r in references if r.region not in first))
 
 
 def expand_terms(terms: Iterable[str], vocabulary: dict[str, tuple[str, ...]]) -> tuple[str, ...]:

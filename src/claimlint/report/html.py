@@ -20,12 +20,14 @@ from urllib.parse import quote
 
 from ..findings import Finding, LintResult, Reference
 from ..ruleset import CATEGORIES
-from .groups import boilerplate_ids, group_digest
+from .groups import Totals, boilerplate_ids, group_digest
 
-__all__ = ["RISK_WEIGHTS", "chunks", "render", "risk_score", "safe_url"]
+__all__ = ["PAGE_ROWS", "chunks", "render", "risk_order", "safe_url"]
 
 SEVERITIES = ("error", "warning", "info")
-RISK_WEIGHTS = {"error": 5, "warning": 2, "info": 1}
+# Pages listed before the "show all pages" control; a report with at most this many pages
+# (or distinct findings) shows its findings first.
+PAGE_ROWS = 20
 _BAR = {"error": "#d92d20", "warning": "#f79009", "info": "#2e90fa"}
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)
 
@@ -42,6 +44,7 @@ h1{margin:0;font-size:26px;font-weight:650;letter-spacing:-.01em}
 .card b{display:block;font-size:28px;font-weight:650;font-variant-numeric:tabular-nums}
 .card span{color:#d0d5dd;font-size:13px}
 .card.error b{color:#fda29b}.card.warning b{color:#fec84b}.card.info b{color:#84caff}
+.sub.headline{color:#eaecf0;margin:14px 0 0}
 section{background:#fff;border:1px solid var(--line);border-radius:12px;padding:20px 24px;
 margin:0 0 24px}h2{font-size:18px;margin:0 0 6px}
 .note{color:var(--muted);font-size:13px;margin:0 0 14px}
@@ -67,6 +70,8 @@ mark{background:#fde68a;color:inherit;padding:0 2px;border-radius:3px}
 padding:0 4px;margin-left:6px}a{color:var(--link)}
 details summary{cursor:pointer;color:var(--link);font-weight:600;font-size:13px}
 details ul{margin:4px 0;padding-left:18px;font-size:12.5px}
+table.pages{table-layout:fixed}table.pages th{width:96px}table.pages th:first-child{width:56px}
+table.pages th:nth-child(2){width:auto}#all-pages summary{margin:12px 0 4px}
 .filters{display:none;flex-wrap:wrap;gap:10px 20px;align-items:center;position:sticky;top:0;
 background:#fff;padding:12px 0;z-index:1;border-bottom:1px solid var(--line)}
 .js .filters{display:flex}.filters label{font-size:14px}#f-count{margin-left:auto;font-weight:600}
@@ -140,28 +145,31 @@ def safe_url(url: str) -> str | None:
     return url if _SAFE_URL.match(url) else None
 
 
-def risk_score(counts: Counter[str]) -> int:
-    """Return a page's risk: 5 per error + 2 per warning + 1 per info finding."""
-    return sum(RISK_WEIGHTS[s] * counts[s] for s in SEVERITIES)
+def risk_order(page: tuple[str, Counter[str]]) -> tuple[int, int, int, str]:
+    """Sort key of a (path, counts by severity) pair: most errors, warnings, findings first."""
+    path, counts = page
+    return (-counts["error"], -counts["warning"], -sum(counts.values()), path)
 
 
 @dataclass
 class _Tally:
     """The counts the report's header, chart, ranking and filters show, from one pass."""
 
-    severity: Counter[str] = field(default_factory=Counter)
+    totals: Totals  # the headline: each boilerplate group once
+    severity: Counter[str] = field(default_factory=Counter)  # every finding, as filters count
     pages: dict[str, Counter[str]] = field(default_factory=dict)
-    category: Counter[tuple[str, str]] = field(default_factory=Counter)  # (category, severity)
+    categories: set[str] = field(default_factory=set)
     total: int = 0
 
     @classmethod
-    def of(cls, findings: Iterable[Finding]) -> _Tally:
+    def of(cls, findings: Iterable[Finding], boilerplate: dict[bytes, str]) -> _Tally:
         """Count findings by severity, page and category."""
-        tally = cls()
+        tally = cls(Totals(boilerplate))
         for f in findings:
+            tally.totals.add(f)
             tally.severity[f.severity.value] += 1
             tally.pages.setdefault(f.path, Counter())[f.severity.value] += 1
-            tally.category[(f.category, f.severity.value)] += 1
+            tally.categories.add(f.category)
             tally.total += 1
         return tally
 
@@ -184,12 +192,18 @@ def chunks(result: LintResult, tool_version: str, title: str = "claimlint report
     """Yield the report in pieces, reading the findings a few times but never holding them
     all: a site's findings may be streamed from disk."""
     findings = result.findings
-    tally = _Tally.of(findings)
     boilerplate = boilerplate_ids(findings)
+    tally = _Tally.of(findings, boilerplate)
     grouped = _groups(findings, boilerplate) if boilerplate else {}
-    cards = [("", tally.total, "findings")] + [
-        (s, tally.severity[s], s + ("s" if s != "info" else "")) for s in SEVERITIES
+    totals = tally.totals
+    # Template text repeated on many pages counts once in the headline, chart and cards.
+    distinct = totals.distinct_by_severity()
+    cards = [("", totals.distinct, "distinct findings" if totals.repeats else "findings")] + [
+        (s, distinct[s], s + ("s" if s != "info" else "")) for s in SEVERITIES
     ] + [("", len(tally.pages), "pages with findings")]
+    # A small report leads with its findings; a site's leads with where to look first.
+    small = len(tally.pages) <= PAGE_ROWS or totals.distinct <= PAGE_ROWS
+    overview = [_chart(totals), _pages(tally.pages)]
     head = [
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">',
@@ -200,10 +214,12 @@ def chunks(result: LintResult, tool_version: str, title: str = "claimlint report
         f'<header class="top"><div class="wrap"><h1>{_e(title)}</h1>',
         f'<p class="sub">Health-marketing claims review by claimlint {_e(tool_version)} '
         f"&middot; {result.files} file(s) checked</p><div class=\"cards\" id=\"totals\">",
-        *(f'<div class="card {c}"><b>{n}</b><span>{_e(label)}</span></div>'
+        *(f'<div class="card {c}"><b>{n:,}</b><span>{_e(label)}</span></div>'
           for c, n, label in cards),
-        '</div></div></header><main class="wrap">',
-        _chart(tally), _pages(tally.pages), _problems(result), _filters(tally),
+        f'</div><p class="sub headline" id="headline">{_e(totals.headline())}</p>'
+        if totals.repeats else "</div>",
+        '</div></header><main class="wrap">',
+        *([] if small else overview), _problems(result), _filters(tally),
     ]
     yield "\n".join(head)
     empty = True
@@ -216,7 +232,7 @@ def chunks(result: LintResult, tool_version: str, title: str = "claimlint report
             empty = False
     if empty:
         yield '<tr><td colspan="3">No findings.</td></tr>'
-    yield "\n".join(["</tbody></table></section>",
+    yield "\n".join(["</tbody></table></section>", *(overview if small else []),
                      '<footer>Generated by claimlint. Findings flag wording for review by a '
                      "qualified person; they are not legal advice.</footer></main>",
                      f"<script>{_JS}</script></body></html>\n"])
@@ -240,8 +256,8 @@ def _groups(findings: Iterable[Finding], ids: dict[bytes, str]) -> dict[bytes, _
     return out
 
 
-def _chart(tally: _Tally) -> str:
-    counts = tally.category
+def _chart(run: Totals) -> str:
+    counts = run.distinct_by_category()
     cats = list(dict.fromkeys([*CATEGORIES, *(c for c, _ in counts)]))
     totals = {c: sum(counts[(c, s)] for s in SEVERITIES) for c in cats}
     cats.sort(key=lambda c: -totals[c])  # stable: ties keep the taxonomy order
@@ -263,25 +279,29 @@ def _chart(tally: _Tally) -> str:
         parts.append(f'<text x="{x + 8:.1f}" y="{y + 17}" class="count" '
                      f'font-weight="600">{totals[c]}</text>')
     legend = "".join(f'<i class="{s}"></i>{s}' for s in SEVERITIES)
+    once = (" Wording repeated on 3 or more pages counts once." if run.repeats else "")
     return ('<section id="categories"><h2>Findings by category</h2><p class="note">Each bar '
-            "is split by severity; click a category to filter the findings below.</p>"
+            f"is split by severity; click a category to filter the findings.{once}</p>"
             + "".join(parts) + f'</svg><div class="legend">{legend}</div></section>')
 
 
 def _pages(by_page: dict[str, Counter[str]]) -> str:
-    ranked = sorted(by_page.items(), key=lambda kv: (-risk_score(kv[1]), kv[0]))
-    body = "".join(
-        f'<tr><td class="n">{i}</td><td><a class="path" href="#page={_e(quote(p, safe=""))}">'
-        f"{_path(p)}</a></td>" + "".join(f'<td class="n">{c[s]}</td>' for s in SEVERITIES)
-        + f'<td class="n">{sum(c.values())}</td><td class="n"><b>{risk_score(c)}</b></td></tr>'
-        for i, (p, c) in enumerate(ranked, 1)) or '<tr><td colspan="7">No findings.</td></tr>'
-    w = RISK_WEIGHTS
-    return ('<section id="pages"><h2>Pages ranked by risk</h2><p class="note">Risk score = '
-            f"{w['error']} &times; errors + {w['warning']} &times; warnings + {w['info']} "
-            "&times; info findings; the riskiest pages are listed first.</p><table><thead><tr>"
-            '<th class="n">#</th><th>Page</th><th class="n">Errors</th><th class="n">Warnings'
-            '</th><th class="n">Info</th><th class="n">Findings</th><th class="n">Risk score'
-            f"</th></tr></thead><tbody>{body}</tbody></table></section>")
+    ranked = sorted(by_page.items(), key=risk_order)
+    rows = [f'<tr><td class="n">{i}</td><td><a class="path" href="#page={_e(quote(p, safe=""))}">'
+            f"{_path(p)}</a></td>" + "".join(f'<td class="n">{c[s]:,}</td>' for s in SEVERITIES)
+            + f'<td class="n"><b>{sum(c.values()):,}</b></td></tr>'
+            for i, (p, c) in enumerate(ranked, 1)] or ['<tr><td colspan="6">No findings.</td></tr>']
+    head = ('<table class="pages"><thead><tr><th class="n">#</th><th>Page</th><th class="n">'
+            'Errors</th><th class="n">Warnings</th><th class="n">Info</th><th class="n">Findings'
+            "</th></tr></thead><tbody>")
+    table = head + "".join(rows[:PAGE_ROWS]) + "</tbody></table>"
+    if len(rows) > PAGE_ROWS:  # <details> opens without script; the rest stay out of the way
+        table += (f'<details id="all-pages"><summary>Show all {len(rows):,} pages</summary>'
+                  + head + "".join(rows[PAGE_ROWS:]) + "</tbody></table></details>")
+    top = f"the {PAGE_ROWS} riskiest are listed" if len(rows) > PAGE_ROWS else "listed"
+    return ('<section id="pages"><h2>Pages ranked by risk</h2><p class="note">Pages with the most '
+            f"errors come first, then the most warnings, then the most findings; {top} here. "
+            "Findings repeated on many pages count on each page.</p>" + table + "</section>")
 
 
 def _problems(result: LintResult) -> str:
@@ -301,7 +321,7 @@ def _problems(result: LintResult) -> str:
 
 def _filters(tally: _Tally) -> str:
     """Return the findings section up to its first row: the filters and the table head."""
-    cats = sorted({c for c, _ in tally.category})
+    cats = sorted(tally.categories)
     opts = "".join(f'<option value="{_e(c)}">{_e(c)}</option>' for c in cats)
     page_opts = "".join(f'<option value="{_e(p)}">{_e(p)}</option>' for p in tally.pages)
     boxes = "".join(f'<label><input type="checkbox" name="severity" value="{s}" checked> '
@@ -309,7 +329,8 @@ def _filters(tally: _Tally) -> str:
     total = tally.total
     return ('<section id="findings"><h2>Findings</h2><p class="note">Wording repeated on '
             "3 or more pages (usually a shared header or footer) is listed once with its "
-            'pages.</p><div class="filters" role="search"><label>Category <select '
+            "pages; the count below counts it on each page.</p>"
+            '<div class="filters" role="search"><label>Category <select '
             f'id="f-category"><option value="">All categories</option>{opts}</select></label>'
             '<label>Page <select id="f-page"><option value="">All pages</option>'
             f'{page_opts}</select></label>{boxes}<button type="button" id="f-reset">Reset'

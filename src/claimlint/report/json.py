@@ -9,9 +9,10 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from ..findings import Finding, LintResult
-from .groups import boilerplate_ids, group_digest
+from .groups import Totals, boilerplate_ids, group_digest
 
 VERSION = 1
+SEVERITIES = ("error", "warning", "info")
 
 
 def finding_dict(f: Finding, group: str | None = None) -> dict[str, Any]:
@@ -34,7 +35,8 @@ def finding_dict(f: Finding, group: str | None = None) -> dict[str, Any]:
         "suggestions": list(f.suggestions),
         "fix": None if f.fix is None else {
             "replacement": f.fix.replacement, "applicability": f.fix.applicability.value},
-        "references": [{"title": r.title, "url": r.url} for r in f.references],
+        "references": [{"title": r.title, "url": r.url, "region": r.region}
+                       for r in f.references],
         "hedged": f.hedged,
         "advice": f.advice,
         "group": group,
@@ -59,11 +61,31 @@ def chunks(result: LintResult, tool_version: str) -> Iterator[str]:
             yield f
 
     group_ids = boilerplate_ids(counted())
+    tally = Totals(group_ids)
+
+    def findings() -> Iterator[dict[str, Any]]:  # the distinct counts are taken on the way
+        for f in result.findings:
+            digest = group_digest(f) if group_ids else b""
+            tally.add(f, digest)
+            yield finding_dict(f, group_ids.get(digest))
+
+    def summary() -> dict[str, Any]:  # called once the findings above are written
+        distinct = tally.distinct_by_severity()
+        return {
+            "files": result.files,
+            "findings": len(result.findings),
+            "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+            "files_with_findings": len(tally.paths),
+            "distinct": {"findings": tally.distinct,
+                         "by_severity": {s: distinct.get(s, 0) for s in SEVERITIES}},
+            "groups": tally.groups,
+            "repeats": tally.repeats,
+        }
+
     report = {
         "version": VERSION,
         "tool": {"name": "claimlint", "version": tool_version},
-        "findings": (finding_dict(f, group_ids.get(group_digest(f)) if group_ids else None)
-                     for f in result.findings),
+        "findings": findings(),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "suppressed": ({**finding_dict(s.finding), "suppressed_by": {
             "line": s.directive.line, "directive": s.directive.text,
@@ -71,11 +93,7 @@ def chunks(result: LintResult, tool_version: str) -> Iterator[str]:
         "suppression_problems": [{"path": p.path, "line": p.line, "column": p.column,
                                   "message": p.message, "rule": p.rule}
                                  for p in result.problems],
-        "summary": {
-            "files": result.files,
-            "findings": len(result.findings),
-            "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "info")},
-        },
+        "summary": summary,
     }
     yield from iter_json(report)
     yield "\n"
@@ -85,8 +103,11 @@ def iter_json(value: Any, level: int = 0) -> Iterator[str]:
     """Yield the text of ``json.dumps(value, indent=2, ensure_ascii=False)`` in pieces.
 
     Dicts and lists are walked; an iterator is written as an array, one item at a time,
-    each item a plain JSON value.
+    each item a plain JSON value; a callable is called when its turn comes, so a value can
+    sum up what was written before it.
     """
+    if callable(value):
+        value = value()
     pad, inner = "  " * level, "  " * (level + 1)
     if isinstance(value, Iterator):  # its items are plain values: each is dumped whole
         empty = True

@@ -21,6 +21,10 @@ def render(rules: Sequence[Rule]) -> str:
         + ",".join(dict.fromkeys(r.pack for r in rules))
         + " --format markdown`; do not edit by hand.",
         "",
+        "Each reference names its region (us, uk, au, eu or platform). Findings, "
+        "`claimlint explain` and `claimlint rules --format json` list first the references "
+        "of the regions of the packs in force (a pack's `region:`); here every pack is.",
+        "",
     ]
     for pack, group in groupby(rules, key=lambda r: r.pack):
         items = list(group)
@@ -34,7 +38,8 @@ def render(rules: Sequence[Rule]) -> str:
                     + f", pack `{r.pack}`, fix: {r.fix.value}*", "",
                     f"**Message:** {_cell(r.message)}", "", f"**Why:** {_cell(r.rationale)}", ""]
             out += ["**References:**", ""]
-            out += [f"- [{_cell(ref.title)}]({ref.url})" for ref in r.references]
+            out += [f"- [{_cell(ref.title)}]({ref.url})"
+                    + (f" ({ref.region})" if ref.region else "") for ref in r.references]
             out += ["", "**Flags:**", ""] + [f"- {_cell(t)}" for t in r.examples.flag]
             out += ["", "**Passes:**", ""] + [f"- {_cell(t)}" for t in r.examples.passing]
             if r.suggest:

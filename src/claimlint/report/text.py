@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections import Counter
 from itertools import groupby
 
 from rich.console import Console
@@ -11,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..findings import Finding, LintResult
-from .groups import boilerplate_ids, boilerplate_pages, group_digest
+from .groups import Totals, boilerplate_ids, boilerplate_pages, group_digest
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SEVERITIES = ("error", "warning", "info")
@@ -32,8 +31,11 @@ def render(result: LintResult, *, color: bool, width: int | None = None, quiet: 
     ids = boilerplate_ids(result.findings)
     repeated = boilerplate_pages(result.findings, ids) if ids else {}
     shown: set[bytes] = set()
+    tally = Totals(ids)
     for path, group in groupby(result.findings, key=lambda f: f.path):
         items = [(f, group_digest(f) if ids else b"") for f in group]
+        for f, d in items:
+            tally.add(f, d)
         items = [(f, d) for f, d in items if d not in shown]
         if not items:
             continue
@@ -65,7 +67,7 @@ def render(result: LintResult, *, color: bool, width: int | None = None, quiet: 
     for notice in result.notices:  # soft_wrap: a path is never split across lines
         console.print(Text.assemble(("note: ", "bold"), notice), soft_wrap=True)
     if not quiet:
-        _summary(console, result)
+        _summary(console, result, tally)
     return buffer.getvalue()
 
 
@@ -123,10 +125,12 @@ def highlight(sentence: str, match: str, color: bool) -> Text:
     return Text.assemble(sentence[:at], (shown, "bold reverse"), sentence[at + len(needle):])
 
 
-def _summary(console: Console, result: LintResult) -> None:
-    counts = Counter((f.category, f.severity.value) for f in result.findings)
+def _summary(console: Console, result: LintResult, tally: Totals) -> None:
+    # Template text repeated on many pages counts once, or a site's totals say little.
+    counts = tally.distinct_by_category()
     if counts:
-        table = Table(title="Findings by category", title_justify="left")
+        title = "Distinct findings by category" if tally.repeats else "Findings by category"
+        table = Table(title=title, title_justify="left")
         table.add_column("category")
         for sev in _SEVERITIES:
             table.add_column(sev, justify="right", style=_STYLE[sev])
@@ -135,10 +139,15 @@ def _summary(console: Console, result: LintResult) -> None:
             row = [counts[(category, s)] for s in _SEVERITIES]
             table.add_row(category, *map(str, row), str(sum(row)))
         console.print(table)
-    by_sev = Counter(f.severity.value for f in result.findings)
-    files = len({f.path for f in result.findings})
-    console.print(
-        f"{len(result.findings)} finding(s) ({by_sev['error']} error, "
-        f"{by_sev['warning']} warning, {by_sev['info']} info) in {files} of {result.files} file(s)"
-        + (f"; {len(result.errors)} file(s) could not be linted" if result.errors else "")
-    )
+    by_sev = tally.distinct_by_severity()
+    where = f"in {len(tally.paths)} of {result.files} file(s)"
+    severities = f"({by_sev['error']} error, {by_sev['warning']} warning, {by_sev['info']} info)"
+    if tally.repeats:
+        line = (f"{tally.distinct:,} distinct finding(s) {severities} {where}; "
+                f"{tally.findings:,} counted page by page, {tally.repeats:,} of them repeat "
+                "template text")
+    else:
+        line = f"{tally.findings} finding(s) {severities} {where}"
+    if result.errors:
+        line += f"; {len(result.errors)} file(s) could not be linted"
+    console.print(line)
