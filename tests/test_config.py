@@ -34,8 +34,11 @@ def test_closest_config_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert find_config(inner) == inner / ".claimlint.yaml"
     _, out, _ = run(capsys, "check", "--format", "json", "p.txt")
     assert categories(out) == {"safety-claim"}
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # the closest config above the file, not the working folder's
     _, out, _ = run(capsys, "check", "--format", "json", "blog/p.txt")
+    assert categories(out) == {"safety-claim"}
+    _, out, _ = run(capsys, "check", "--format", "json", "--config", ".claimlint.yaml",
+                    "blog/p.txt")
     assert categories(out) == {"hype"}
 
 
@@ -62,11 +65,42 @@ def test_extends_shares_an_agency_config(tmp_path: Path) -> None:
     assert cfg.sources["packs"].endswith("agency.yaml:1")
 
 
+def test_a_name_in_an_extended_config_is_reported_in_that_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "agency.yaml").write_text("packs: [core]\nignore: [hype.superlativ]\n")
+    (tmp_path / ".claimlint.yaml").write_text("extends: agency.yaml\nfail-on: error\n")
+    (tmp_path / "p.txt").write_text(PAGE)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "check", "p.txt")
+    assert code == 2
+    assert err.startswith(f"{tmp_path / 'agency.yaml'}:2:10: ignore: 'hype.superlativ' matches no"), err
+    # An 'ignore' of its own replaces the agency's, misspelling and all.
+    (tmp_path / ".claimlint.yaml").write_text("extends: agency.yaml\nignore: [hype]\n")
+    code, out, err = run(capsys, "check", "--format", "json", "p.txt")
+    assert (code, err, categories(out)) == (1, "", {"safety-claim"})
+
+
 @pytest.mark.parametrize("text,message", [
     ("packs: [core]\nignor: [hype]\n", ".claimlint.yaml:2:1: unknown key 'ignor' (did you mean 'ignore'?)"),
     ("select: 3\n", ".claimlint.yaml:1:9: 'select' must be a list of text"),
     ("fail-on: sometimes\n", ".claimlint.yaml:1:10: 'fail-on' must be one of error, warning, info, never"),
-    ("severity: {hype: loud}\n", ".claimlint.yaml:1:11: severity for 'hype' must be error, warning or info"),
+    ("severity: {hype: loud}\n", ".claimlint.yaml:1:18: severity for 'hype' must be error, warning or info, not 'loud'"),
+    ("severity:\n  hype: warn\n", ".claimlint.yaml:2:9: severity for 'hype' must be error, warning or info, not 'warn' (did you mean 'warning'?)"),
+    ("fail-on: erorr\n", ".claimlint.yaml:1:10: 'fail-on' must be one of error, warning, info, never, not 'erorr' (did you mean 'error'?)"),
+    ("packs: [core, us-ftcc]\n", ".claimlint.yaml:1:15: unknown pack 'us-ftcc' (did you mean 'us-ftc'?)"),
+    ("rule-paths: [house-rules/]\n", ".claimlint.yaml:1:14: rule path 'house-rules/' not found"),
+    ("select: [hype, 3]\n", ".claimlint.yaml:1:16: 'select' must be a list of text, not 3 among them"),
+    ("require-reason: maybe\n", ".claimlint.yaml:1:17: 'require-reason' must be true or false"),
+    ("max-file-size: huge\n", ".claimlint.yaml:1:16: 'max-file-size' must be a size"),
+    ("model: [a]\n", ".claimlint.yaml:1:8: 'model' must be text"),
+    ("model: no_such_pipeline\n", ".claimlint.yaml:1:8: model 'no_such_pipeline' is neither a claim model folder"),
+    ("extends: agency.yaml\n", ".claimlint.yaml:1:10: extends: 'agency.yaml' not found"),
+    ("extends: .claimlint.yaml\n", ".claimlint.yaml:1:10: extends forms a cycle"),
+    ("vocabulary: [a]\n", ".claimlint.yaml:1:13: 'vocabulary' must map names to term lists"),
+    ("vocabulary:\n  treatment: [a, [b]]\n", ".claimlint.yaml:2:18: vocabulary 'treatment' must be a list of text, not ['b'] among them"),
+    ("overrides: [{select: [hype]}]\n", ".claimlint.yaml:1:13: each override needs 'files'"),
+    ("overrides:\n  - files: [a]\n    ignor: [hype]\n", ".claimlint.yaml:3:5: unknown key 'ignor' in an override (did you mean 'ignore'?)"),
+    ("overrides:\n  - files: [a]\n    severity: {hype: eror}\n", ".claimlint.yaml:3:22: severity for 'hype' must be error, warning or info, not 'eror' (did you mean 'error'?)"),
     ("select: [hype]\nselect: [safety-claim]\n", ".claimlint.yaml:2:1: duplicate key 'select'"),
 ])
 def test_config_errors_point_into_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -81,10 +115,39 @@ def test_config_errors_point_into_the_file(tmp_path: Path, monkeypatch: pytest.M
 
 def test_unknown_rule_id_in_config_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / ".claimlint.yaml").write_text("ignore: [hype.superlativ]\n")
+    (tmp_path / ".claimlint.yaml").write_text("fail-on: error\nignore:\n  - hype\n  - hype.superlativ\n")
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "check", ".")
-    assert code == 2 and "did you mean 'hype.superlative'?" in err
+    assert code == 2
+    assert err == (f"{tmp_path / '.claimlint.yaml'}:4:5: ignore: 'hype.superlativ' matches no rule, "
+                   "category or pack (did you mean 'hype.superlative'?)\n"
+                   "    - hype.superlativ\n      ^\n")
+    # A flag the user passed is still named as the flag.
+    (tmp_path / ".claimlint.yaml").write_text("fail-on: error\n")
+    code, _, err = run(capsys, "check", "--ignore", "hype.superlativ", ".")
+    assert code == 2 and err.startswith("claimlint: error: --ignore: 'hype.superlativ' matches")
+
+
+@pytest.mark.parametrize("table,where,message", [
+    ('ignore = [\n  "hype",\n  "hype.teh-best",\n]\n', "7:3",
+     "ignore: 'hype.teh-best' matches no rule, category or pack (did you mean 'hype.the-best'?)"),
+    ('fail-on = "warn"\n', "5:11", "'fail-on' must be one of error, warning, info, never, "
+     "not 'warn' (did you mean 'warning'?)"),
+    ('severity = {hype = "loud"}\n', "5:20", "severity for 'hype' must be error, warning or info"),
+    ('[tool.claimlint.vocabulary]\ntreatmnt = ["GlowCell"]\n', "6:1",
+     "vocabulary: 'treatmnt' is not a class the rule packs in force define or use (did you "
+     "mean 'treatment'?)"),
+])
+def test_pyproject_errors_point_at_the_value_in_the_claimlint_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        table: str, where: str, message: str) -> None:
+    # Another tool's 'select' and 'ignore' above must not be taken for claimlint's.
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nselect = ["E"]\n\n[tool.claimlint]\n' + table)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "check", ".")
+    assert code == 2
+    assert err.startswith(f"{tmp_path / 'pyproject.toml'}:{where}: {message}"), err
 
 
 def test_per_path_overrides_and_excludes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -120,8 +183,8 @@ def test_init_writes_a_config_that_loads_and_config_shows_sources(
     assert run(capsys, "init")[0] == 2
     code, out, _ = run(capsys, "config")
     assert code == 0
-    assert f"# config file: {tmp_path / '.claimlint.yaml'}" in out
-    assert 'packs: ["core", "us-ftc", "us-fda"]  # ' + str(tmp_path / ".claimlint.yaml") in out
+    assert out.startswith("# .\n# config: .claimlint.yaml\n")
+    assert 'packs: ["core", "us-ftc", "us-fda"]  # .claimlint.yaml:6\n' in out
     assert 'select: []  # default' in out
     assert "max-file-size: 10485760  # default" in out
     text = (tmp_path / ".claimlint.yaml").read_text()

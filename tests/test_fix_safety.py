@@ -23,6 +23,7 @@ from claimlint.fix import (
     plan_fix,
     write_plan,
 )
+from claimlint.project import Project
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # Made-up words: no shipped rule flags them, so no other finding merges with these.
@@ -165,14 +166,14 @@ def test_a_file_changed_after_linting_is_skipped(
     page, other = site / "p.md", site / "q.md"
     page.write_text("A zorbic serum.\n", encoding="utf-8")
     other.write_text("A quenty result.\n", encoding="utf-8")
-    lint_paths = Linter.lint_paths
+    lint = Project.lint
 
-    def lint_then_edit(self: Linter, *args: object, **kwargs: object) -> object:
-        result = lint_paths(self, *args, **kwargs)  # type: ignore[arg-type]
+    def lint_then_edit(self: Project, *args: object, **kwargs: object) -> object:
+        result = lint(self, *args, **kwargs)  # type: ignore[arg-type]
         page.write_text("Edited: a zorbic serum.\n", encoding="utf-8")
         return result
 
-    monkeypatch.setattr(Linter, "lint_paths", lint_then_edit)
+    monkeypatch.setattr(Project, "lint", lint_then_edit)
     code, out, _ = check(capsys, rules, "--fix", str(site))
     assert code == 1 and f"{page}: not fixed: it changed since it was linted" in out
     assert page.read_text(encoding="utf-8") == "Edited: a zorbic serum.\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import os
 import signal
 import sys
@@ -63,7 +64,7 @@ class Linter:
         rules = ruleset or load_ruleset(opts.packs, opts.rule_paths, opts.vocabulary)
         rules.check_selectors(opts.select, "--select")
         rules.check_selectors(opts.ignore, "--ignore")
-        rules.check_selectors(opts.severity, "severity")
+        rules.check_selectors(opts.severity, "--severity")
         self.ruleset = rules.with_severities(opts.severity)
         # 'model:' names a claim model folder (or "none"), else a trained spaCy pipeline.
         claims = is_model_dir(opts.model)
@@ -162,21 +163,8 @@ class Linter:
         """
         errors: list[FileError] = []
         files = list(iter_files(paths, errors, self._filter))
-        outcomes: Iterable[FileOutcome]
-        if jobs > 1 and len(files) > 1 and "-" not in files:
-            outcomes = _parallel(self, files, jobs)
-        else:
-            outcomes = self._serial(files, stdin_text or "", stdin_filename)
-        findings = FindingStore()
-        rest = [FileOutcome(errors=tuple(errors))]  # all but the findings: a few per file
-        for done, outcome in enumerate(outcomes, 1):
-            findings.extend(outcome.findings)
-            rest.append(replace(outcome, findings=()))
-            if progress:
-                progress(done, len(files))
-        merged = FileOutcome.merge(rest)
-        return LintResult(findings.frozen(), merged.errors, len(files) - len(merged.notices),
-                          (*self.notices, *merged.notices), merged.suppressed, merged.problems)
+        return lint_files([(self, f) for f in files], errors, stdin_text, stdin_filename, jobs,
+                          progress, self.notices)
 
     def _serial(self, files: Sequence[str], stdin_text: str, stdin_filename: str
                 ) -> Iterator[FileOutcome]:
@@ -199,6 +187,45 @@ class Linter:
                 per_file.setdefault(n, []).append(outcome)
             for n in range(len(files[i:i + BATCH_FILES])):
                 yield failed.get(n) or FileOutcome.merge(per_file.get(n, []))
+
+
+def lint_files(
+    work: Sequence[tuple[Linter, str]], errors: Sequence[FileError] = (),
+    stdin_text: str | None = None, stdin_filename: str = "<stdin>", jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None, notices: Sequence[str] | None = None,
+) -> LintResult:
+    """Lint each file with its own linter (one per config), keeping the order of ``work``.
+
+    ``-`` reads ``stdin_text``; ``errors`` (files not found) and ``notices`` (default: those
+    of the linters in ``work``) are reported with the rest.
+    """
+    files = [f for _, f in work]
+    linters = list(dict.fromkeys(linter for linter, _ in work))
+    outcomes: Iterable[FileOutcome]
+    if jobs > 1 and len(files) > 1 and "-" not in files:
+        index = {id(linter): n for n, linter in enumerate(linters)}
+        outcomes = _parallel(linters, [(index[id(linter)], f) for linter, f in work], jobs)
+    else:
+        outcomes = _serial(work, stdin_text or "", stdin_filename)
+    findings = FindingStore()
+    rest = [FileOutcome(errors=tuple(errors))]  # all but the findings: a few per file
+    for done, outcome in enumerate(outcomes, 1):
+        findings.extend(outcome.findings)
+        rest.append(replace(outcome, findings=()))
+        if progress:
+            progress(done, len(files))
+    merged = FileOutcome.merge(rest)
+    if notices is None:
+        notices = list(dict.fromkeys(n for linter in linters for n in linter.notices))
+    return LintResult(findings.frozen(), merged.errors, len(files) - len(merged.notices),
+                      (*notices, *merged.notices), merged.suppressed, merged.problems)
+
+
+def _serial(work: Sequence[tuple[Linter, str]], stdin_text: str, stdin_filename: str
+            ) -> Iterator[FileOutcome]:
+    """Lint each run of files that share a linter in its batches."""
+    for linter, run in itertools.groupby(work, key=lambda item: item[0]):
+        yield from linter._serial([f for _, f in run], stdin_text, stdin_filename)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,17 +251,17 @@ class FileOutcome:
         )
 
 
-_WORKER: list[Linter] = []
+_WORKER: list[Linter] = []  # a worker's linters, one per config, by index
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _init_worker(parent: int, options: Options | None) -> None:
-    """Set up a worker: it dies with the parent; it builds a linter unless fork gave it one."""
+def _init_worker(parent: int, options: Sequence[Options] | None) -> None:
+    """Set up a worker: it dies with the parent; it builds its linters unless fork gave them."""
     _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent alone handles it, by stopping us.
     in_worker()
     if options is not None:
-        _WORKER[:] = [Linter(options)]
+        _WORKER[:] = [Linter(o) for o in options]
 
 
 def _die_with_parent(parent: int) -> None:
@@ -262,27 +289,30 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _work(path: str) -> FileOutcome:
-    return _WORKER[0].lint_file(path)
+def _work(item: tuple[int, str]) -> FileOutcome:
+    linter, path = item
+    return _WORKER[linter].lint_file(path)
 
 
-def _parallel(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[FileOutcome]:
-    """Lint files in worker processes, each with the pipeline loaded once; order is kept."""
+def _parallel(linters: Sequence[Linter], items: Sequence[tuple[int, str]], jobs: int
+              ) -> Iterator[FileOutcome]:
+    """Lint (linter index, file) items in worker processes, each with the linters built
+    once; order is kept."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunksize = max(1, min(16, len(files) // (jobs * 4)))
+    chunksize = max(1, min(16, len(items) // (jobs * 4)))
     if sys.platform == "linux":
         # Forked workers inherit the parent's built linter instead of building their
         # own: a second or more of start-up saved in every worker.
-        _WORKER[:] = [linter]
+        _WORKER[:] = linters
         pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"),
                                    initializer=_init_worker, initargs=(os.getpid(), None))
     else:  # fork is unsafe on macOS and missing on Windows
         pool = ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                   initargs=(os.getpid(), linter.options))
+                                   initargs=(os.getpid(), [lt.options for lt in linters]))
     try:
-        yield from pool.map(_work, files, chunksize=chunksize)
+        yield from pool.map(_work, items, chunksize=chunksize)
     except BaseException:
         # Interrupted, or the consumer stopped early: drop the queued files and stop
         # the workers now, instead of linting every remaining file first.

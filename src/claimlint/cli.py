@@ -65,8 +65,8 @@ def _jobs(value: str) -> int:
 
 def _add_rule_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, metavar="PATH",
-                   help="config file (default: the closest .claimlint.yaml or [tool.claimlint] "
-                        "in pyproject.toml above the working directory)")
+                   help="config file for every file (default: the closest .claimlint.yaml or "
+                        "[tool.claimlint] in pyproject.toml above each file)")
     p.add_argument("--packs", type=_csv, default=None, metavar="P1,P2",
                    help="built-in rule packs to load (default: core,us-ftc,us-fda)")
     p.add_argument("--rules", action="append", type=Path, default=[], metavar="PATH",
@@ -98,9 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", default=None, metavar="FILE",
                        help="write the report to FILE instead of standard output")
     check.add_argument("--include", type=_csv, action="extend", default=None, metavar="GLOB",
-                       help="only lint files matching these gitignore-style globs")
+                       help="only lint files matching these gitignore-style globs (relative "
+                            "to the working directory; they replace the config's include)")
     check.add_argument("--exclude", type=_csv, action="extend", default=None, metavar="GLOB",
-                       help="skip files and folders matching these globs, e.g. drafts/")
+                       help="skip files and folders matching these globs, e.g. drafts/ "
+                            "(relative to the working directory; the config's excludes apply too)")
     check.add_argument("--max-file-size", type=_size, default=None, metavar="SIZE",
                        help="skip larger files with a notice (default: 10MB; 0: no limit)")
     check.add_argument("--include-drafts", action="store_true",
@@ -112,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--severity", action="append", default=[], metavar="SEL=LEVEL",
                        help="override severity, e.g. hype=info (repeatable)")
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
-                       help="lowest severity that makes the exit code 1 (default: warning)")
+                       help="lowest severity that makes the exit code 1, for every file "
+                            "(default: each file's config's fail-on, else warning)")
     check.add_argument("--model", default=None, metavar="DIR|NAME",
                        help="a claim model folder from 'claimlint train', 'none' for the rules "
                             "alone, or an installed spaCy pipeline for rules that need syntax")
@@ -207,8 +210,25 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="write a commented starter .claimlint.yaml")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
-    config = sub.add_parser("config", help="show the effective configuration and its sources")
-    config.add_argument("--config", default=None, metavar="PATH")
+    config = sub.add_parser(
+        "config", help="show which config applies to files, and where each setting came from",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="For each PATH (default: .) print the config that applies to it: the "
+                    "closest .claimlint.yaml or [tool.claimlint] in pyproject.toml at or above "
+                    "it (or --config), the files it extends, and every effective setting with "
+                    "the file and line it came from ('default' when no file sets it). A folder "
+                    "stands for the files directly in it. Config errors are reported as "
+                    "'check' would report them.",
+        epilog="examples:\n"
+               "  claimlint config                          the working directory's config\n"
+               "  claimlint config blog/post.md pages/      what applies to a file and a folder\n"
+               "  claimlint config --format json blog/post.md\n")
+    config.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders (default: .)")
+    config.add_argument("--format", "--output-format", dest="format", choices=("text", "json"),
+                        default="text", help="report format (default: text)")
+    config.add_argument("--config", default=None, metavar="PATH",
+                        help="a config file that applies to every PATH instead")
     return parser
 
 

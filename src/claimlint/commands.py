@@ -17,20 +17,39 @@ from . import __version__, baseline
 from .api import MAX_FILE_SIZE, Linter, Options
 from .baseline import FILENAME
 from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, parse_severities, use_color
-from .config import Config, find_config, load_config
+from .config import Config, check_names, find_config, load_config
 from .errors import UsageError
 from .findings import LintResult
 from .ruleset import DEFAULT_PACKS, Rule, available_packs, load_files, load_ruleset
 
 if TYPE_CHECKING:
     from .fix import FixReport
+    from .project import Project
 
 PROGRESS_MIN_FILES = 40
 
 
-def _config(args: argparse.Namespace) -> Config:
+def _explicit_config(args: argparse.Namespace) -> Path | None:
+    """The --config file, which must exist; None when the closest config applies."""
     path = getattr(args, "config", None)
-    return load_config(Path(path) if path else find_config(Path.cwd()))
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise UsageError(f"--config: no such file: {path}")
+    return Path(path)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The config of the working directory (or --config): for commands that lint no files."""
+    return load_config(_explicit_config(args) or find_config(Path.cwd()))
+
+
+def _project(args: argparse.Namespace) -> Project:
+    """The run's configs: the closest one above each file, merged with the flags (or --config)."""
+    from .project import Project
+
+    return Project(lambda config: _options(args, config), _explicit_config(args),
+                   getattr(args, "include", None) or (), getattr(args, "exclude", None) or ())
 
 
 def _options(args: argparse.Namespace, config: Config) -> Options:
@@ -55,18 +74,27 @@ def _options(args: argparse.Namespace, config: Config) -> Options:
     )
 
 
-def check(args: argparse.Namespace) -> int:
-    """Lint paths and print a report; the exit code follows --fail-on."""
-    args.paths = args.paths or ["."]  # like ruff: no PATH lints the working directory
+def _checked_options(args: argparse.Namespace) -> Options:
+    """The working directory's config merged with the flags, its rule names checked at
+    their place in the file (a linter would name the flag instead)."""
     config = _config(args)
-    linter = Linter(_options(args, config))
+    options = _options(args, config)
+    check_names(config, load_ruleset(options.packs, options.rule_paths, options.vocabulary))
+    return options
+
+
+def check(args: argparse.Namespace) -> int:
+    """Lint paths, each file with its closest config, and print a report; the exit code
+    follows each file's fail-on (or --fail-on)."""
+    args.paths = args.paths or ["."]  # like ruff: no PATH lints the working directory
+    project = _project(args)
+    config = project.config(".")  # the working directory's: where the baseline is
     stdin = sys.stdin.read() if "-" in args.paths else None
     jobs = args.jobs or os.cpu_count() or 1
     linted_at = time.time_ns()  # a file modified after this has changed since it was linted
     with _progress(args.quiet) as progress:
-        result = linter.lint_paths(args.paths, stdin_text=stdin,
-                                   stdin_filename=args.stdin_filename, jobs=jobs,
-                                   progress=progress)
+        result = project.lint(args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename,
+                              jobs=jobs, progress=progress)
     result = _without_baseline(result, args, config)
     if args.diff_base:
         from .gitdiff import changed_lines, keep_changed
@@ -74,7 +102,7 @@ def check(args: argparse.Namespace) -> int:
         changed = changed_lines(args.diff_base, Path.cwd())
         result = replace(result, findings=tuple(keep_changed(result.findings, changed)))
     if args.diff:
-        fixes = _fix(linter, result, args.unsafe_fixes, write=False, linted_at_ns=linted_at)
+        fixes = _fix(project, result, args.unsafe_fixes, write=False, linted_at_ns=linted_at)
         sys.stdout.write("".join(fixes.diffs))
         for error in (*result.errors, *fixes.errors):
             print(f"claimlint: error: {error.message}", file=sys.stderr)
@@ -85,16 +113,16 @@ def check(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS if fixes.diffs else EXIT_CLEAN
     fix_failed = False
     if args.fix:
-        fixes = _fix(linter, result, args.unsafe_fixes, write=True, linted_at_ns=linted_at)
+        fixes = _fix(project, result, args.unsafe_fixes, write=True, linted_at_ns=linted_at)
         if fixes.fixed:
             print(f"claimlint: fixed {len(fixes.fixed)} file(s)", file=sys.stderr)
-            result = _without_baseline(linter.lint_paths(
+            result = _without_baseline(project.lint(
                 args.paths, stdin_text=stdin, stdin_filename=args.stdin_filename, jobs=jobs),
                 args, config)
         result = replace(result, errors=(*result.errors, *fixes.errors),
                          notices=(*result.notices, *fixes.notices))
         fix_failed = bool(result.errors)
-    report = _report(args.format, result, linter, args.quiet, args.show_suppressed,
+    report = _report(args.format, result, project, args.quiet, args.show_suppressed,
                      to_file=bool(args.output))
     if args.format in ("json", "csv", "concise") and not args.quiet:
         for notice in result.notices:  # these formats have no place for notices
@@ -107,7 +135,7 @@ def check(args: argparse.Namespace) -> int:
         sys.stdout.writelines(report)
     if fix_failed:  # a file that could not be read or fixed fails a --fix run (issue 11)
         return EXIT_ERROR
-    return exit_code(result, args.fail_on or config.fail_on)
+    return exit_code(result, args.fail_on or project.fail_on)
 
 
 @contextlib.contextmanager
@@ -155,24 +183,23 @@ def _without_baseline(result: LintResult, args: argparse.Namespace, config: Conf
 
 
 def baseline_cmd(args: argparse.Namespace) -> int:
-    """Create or prune the baseline file."""
-    config = _config(args)
-    linter = Linter(_options(args, config))
-    path = _baseline_path(args, config)
+    """Create or prune the baseline file (each file linted with its closest config)."""
+    project = _project(args)
+    path = _baseline_path(args, project.config("."))
     if args.action == "create":
-        result = linter.lint_paths(args.paths or ["."])
+        result = project.lint(args.paths or ["."])
         count = baseline.write(path, result.findings)
         print(f"wrote {path}: {count} finding(s) baselined")
         return EXIT_CLEAN
     if not path.is_file():
         raise UsageError(f"no baseline at {path}; create one with 'claimlint baseline create'")
-    result = linter.lint_paths(args.paths or ["."])
+    result = project.lint(args.paths or ["."])
     kept, dropped = baseline.prune(path, result.findings)
     print(f"pruned {path}: kept {kept}, dropped {dropped} entr{'y' if dropped == 1 else 'ies'}")
     return EXIT_CLEAN
 
 
-def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
+def _report(fmt: str, result: LintResult, project: Project, quiet: bool,
             show_suppressed: bool, to_file: bool) -> Iterable[str]:
     """Render the run in the chosen format, in pieces (reporters import lazily: startup
     stays fast; the site formats stream, as a report can outgrow memory)."""
@@ -183,8 +210,7 @@ def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
     if fmt == "sarif":
         from .report import sarif
 
-        selected = [r for r in linter.ruleset.rules if r.id in linter.selected]
-        return sarif.chunks(result, selected, __version__)
+        return sarif.chunks(result, project.selected_rules(), __version__)
     if fmt == "html":
         from .report import html
 
@@ -217,22 +243,25 @@ def _report(fmt: str, result: LintResult, linter: Linter, quiet: bool,
                         quiet=quiet, show_suppressed=show_suppressed)]
 
 
-def _fix(linter: Linter, result: LintResult, unsafe: bool, write: bool,
+def _fix(project: Project, result: LintResult, unsafe: bool, write: bool,
          linted_at_ns: int) -> FixReport:
     """Apply (or, without ``write``, diff) fixes file by file; one file's failure stops none."""
     from .fix import fix_findings
 
-    return fix_findings(result.findings, linter.lint_text, unsafe=unsafe, write=write,
+    return fix_findings(result.findings, project.relint, unsafe=unsafe, write=write,
                         linted_at_ns=linted_at_ns)
 
 
-def exit_code(result: LintResult, fail_on: str) -> int:
-    """Return 1 when a finding is at or above ``fail_on`` or a file could not be checked."""
-    if fail_on == "never":
-        return EXIT_CLEAN
-    floor = {"info": 0, "warning": 1, "error": 2}[fail_on]
-    failing = (result.errors or result.problems
-               or any(f.severity.rank >= floor for f in result.findings))
+def exit_code(result: LintResult, fail_on: str | Callable[[str], str]) -> int:
+    """Return 1 when a finding is at or above ``fail_on`` or a file could not be checked.
+
+    ``fail_on`` is one level for every file, or gives each path its own (its config's).
+    """
+    level = (lambda _path: fail_on) if isinstance(fail_on, str) else fail_on
+    floor = {"info": 0, "warning": 1, "error": 2, "never": 3}  # "never": above every rank
+    failing = (any(level(e.path) != "never" for e in result.errors)
+               or any(level(p.path) != "never" for p in result.problems)
+               or any(f.severity.rank >= floor[level(f.path)] for f in result.findings))
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
@@ -241,6 +270,7 @@ def rules(args: argparse.Namespace) -> int:
     config = _config(args)
     ruleset = load_ruleset(tuple(args.packs or config.packs), (*config.rule_paths, *args.rules),
                            config.vocabulary)
+    check_names(config, ruleset)
     if args.format == "markdown":
         from .report.rules_md import render as render_markdown
 
@@ -353,8 +383,8 @@ def test_rules(args: argparse.Namespace) -> int:
 
 STARTER = """\
 # claimlint configuration: the closest .claimlint.yaml (or [tool.claimlint] in
-# pyproject.toml) above the working directory applies. `claimlint config` shows
-# the effective settings and where each one came from.
+# pyproject.toml) above each linted file applies. `claimlint config FILE` shows
+# which one applies to FILE and where each setting came from.
 
 # Built-in rule packs: core, us-ftc, us-fda, uk-cap, au-ahpra, ad-platforms.
 packs: [core, us-ftc, us-fda]
@@ -370,7 +400,8 @@ packs: [core, us-ftc, us-fda]
 # severity:
 #   inducement: error
 
-# Lowest severity that fails a run: error | warning | info | never.
+# Lowest severity that fails a run, for the files this config applies to:
+# error | warning | info | never.
 fail-on: warning
 
 # Gitignore-style globs, relative to this file.
@@ -411,36 +442,21 @@ def init(args: argparse.Namespace) -> int:
 
 
 def config(args: argparse.Namespace) -> int:
-    """Print the effective configuration and where each value came from."""
-    path = Path(args.config) if args.config else find_config(Path.cwd())
-    cfg = load_config(path)
-    print(f"# config file: {path or 'none (defaults)'}")
-    values = {
-        "packs": list(cfg.packs), "rule-paths": [str(p) for p in cfg.rule_paths],
-        "select": list(cfg.select), "ignore": list(cfg.ignore),
-        "severity": {k: v.value for k, v in cfg.severity.items()}, "fail-on": cfg.fail_on,
-        "include": list(cfg.include), "exclude": list(cfg.exclude),
-        "overrides": [{"files": list(o.files), "select": list(o.select),
-                       "ignore": list(o.ignore)} for o in cfg.overrides],
-        "vocabulary": {k: list(v) for k, v in cfg.vocabulary.items()},
-        "model": cfg.model, "require-reason": cfg.require_reason,
-        "max-file-size": MAX_FILE_SIZE if cfg.max_file_size is None else cfg.max_file_size,
-    }
-    for key, value in values.items():
-        print(f"{key}: {json.dumps(value)}  # {cfg.sources.get(key, 'default')}")
-    return EXIT_CLEAN
+    """Print, for each path, the config that applies and where each setting came from."""
+    from .configcmd import show_config
 
+    return show_config(args.paths or ["."], _explicit_config(args), str(args.format))
 
 
 def train(args: argparse.Namespace) -> int:
     """Train a claim model on labelled corpora and write it to --output."""
     from .modelcmd import train_model
 
-    return train_model(args, _options(args, _config(args)))
+    return train_model(args, _checked_options(args))
 
 
 def evaluate(args: argparse.Namespace) -> int:
     """Print per-category scores on labelled corpora, cross-validated with --folds."""
     from .modelcmd import evaluate_model
 
-    return evaluate_model(args, _options(args, _config(args)))
+    return evaluate_model(args, _checked_options(args))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pathspec
 
@@ -53,11 +54,47 @@ class PathFilter:
             return False
         return not self.include or self.match(self.include, path)
 
+    def prunes(self, folder: str) -> bool:
+        """True when an exclude glob matches ``folder``: nothing below it is walked."""
+        return self.match(self.exclude, folder + "/")
+
+
+class Filter(Protocol):
+    """What decides which files are linted."""
+
+    def wanted(self, path: str) -> bool:
+        """True when the file is to be linted."""
+
+    def prunes(self, folder: str) -> bool:
+        """True when nothing below the folder is to be linted."""
+
+
+class AllOf:
+    """Filters that must all want a file: a config's and the command line's."""
+
+    def __init__(self, *filters: Filter):
+        self.filters = filters
+
+    def wanted(self, path: str) -> bool:
+        """True when every filter wants the file."""
+        return all(f.wanted(path) for f in self.filters)
+
+    def prunes(self, folder: str) -> bool:
+        """True when any filter prunes the folder."""
+        return any(f.prunes(folder) for f in self.filters)
+
 
 def iter_files(paths: Iterable[str | Path], errors: list[FileError],
-               where: PathFilter | None = None) -> Iterator[str]:
-    """Yield files to lint, as given or found below given folders, in a stable order."""
-    where = where or PathFilter(Path.cwd())
+               where: PathFilter | None = None,
+               filter_for: Callable[[str], Filter] | None = None) -> Iterator[str]:
+    """Yield files to lint, as given or found below given folders, in a stable order.
+
+    ``filter_for`` gives the filter of each folder (that of its closest config); without
+    it ``where`` (default: no globs) applies everywhere.
+    """
+    if filter_for is None:
+        every = where or PathFilter(Path.cwd())
+        filter_for = lambda _folder: every  # noqa: E731
     for raw in paths:
         item = str(raw)
         path = Path(item)
@@ -65,15 +102,16 @@ def iter_files(paths: Iterable[str | Path], errors: list[FileError],
             yield item
         elif path.is_dir():
             for root, dirs, files in os.walk(path):
+                here = filter_for(root)
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
                                  and not is_virtualenv(os.path.join(root, d))
-                                 and not where.match(where.exclude, os.path.join(root, d) + "/"))
+                                 and not here.prunes(os.path.join(root, d)))
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if Path(name).suffix.lower() in SUFFIXES and where.wanted(full):
+                    if Path(name).suffix.lower() in SUFFIXES and here.wanted(full):
                         yield full
         elif path.exists():
-            if where.wanted(item):
+            if filter_for(os.path.dirname(item) or ".").wanted(item):
                 yield item
         else:
             errors.append(FileError(item, f"{item}: no such file or directory"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
     packs: tuple[str, ...] = ()
+    classes: frozenset[str] = frozenset()  # vocabularies the rule files define or refer to
 
     def get(self, rule_id: str) -> Rule | None:
         """Return the rule with this id, or None."""
@@ -152,11 +153,17 @@ class RuleSet:
 
     def check_selectors(self, selectors: Iterable[str], option: str) -> None:
         """Raise UsageError for a selector that names no loaded rule, category or pack."""
-        names = sorted({r.id for r in self.rules} | set(CATEGORIES) | set(self.packs))
         for sel in selectors:
-            if not any(r.matches_selector(sel) for r in self.rules) and sel not in CATEGORIES:
-                hint = did_you_mean(sel, names)
-                raise UsageError(f"{option}: '{sel}' matches no rule, category or pack{hint}")
+            problem = self.unknown_selector(sel)
+            if problem:
+                raise UsageError(f"{option}: {problem}")
+
+    def unknown_selector(self, selector: str) -> str | None:
+        """Say why ``selector`` names no loaded rule, category or pack (None when it does)."""
+        if selector in CATEGORIES or any(r.matches_selector(selector) for r in self.rules):
+            return None
+        names = sorted({r.id for r in self.rules} | set(CATEGORIES) | set(self.packs))
+        return f"'{selector}' matches no rule, category or pack{did_you_mean(selector, names)}"
 
     def is_selected(self, rule: Rule, select: Sequence[str], ignore: Sequence[str]) -> bool:
         """Apply --select/--ignore: the most specific matching selector wins."""
@@ -247,6 +254,8 @@ def load_files(
             pack_regions.setdefault(pack, []).append(top["region"])
     packs = [p for p, _ in sources] if in_force is None else in_force
     lead = {region for p in packs for region in pack_regions.get(p, ())}
+    # A class that rules refer to and no file defines is for a config to fill.
+    classes = {*vocabulary, *(n for _p, _s, data, _t in parsed for n in _vocabulary_refs(data))}
     for name, terms in (extra_vocabulary or {}).items():
         vocabulary.setdefault(name, []).extend(terms)
     vocab = {k: tuple(dict.fromkeys(v)) for k, v in vocabulary.items()}
@@ -265,7 +274,24 @@ def load_files(
             seen[rule.id] = rule
             rules.append(replace(rule, references=by_region(rule.references, lead))
                          if lead else rule)
-    return RuleSet(tuple(rules), vocab, tuple(dict.fromkeys(p for p, _ in sources)))
+    return RuleSet(tuple(rules), vocab, tuple(dict.fromkeys(p for p, _ in sources)),
+                   frozenset(classes))
+
+
+def _vocabulary_refs(node: Any) -> Iterator[str]:
+    """Yield the vocabulary names a rule file refers to: ``@name`` terms, ``{@name}`` in regexes."""
+    from .regexsafety import VOCAB_IN_REGEX
+
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, list):
+        for item in node:
+            yield from _vocabulary_refs(item)
+    elif isinstance(node, str):
+        ref = VOCAB_REF.match(node)
+        if ref:
+            yield ref.group(1)
+        yield from VOCAB_IN_REGEX.findall(node)
 
 
 def by_region(references: Sequence[Reference], first: Collection[str]
