@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,15 @@ rules:
     match: {terms: [wow]}
     examples: {flag: [wow], pass: [ok]}
 """
+
+
+def said(finding: dict[str, Any]) -> str:
+    """The flagged words a finding's message quotes.
+
+    Its ``match`` may take in more: the space, article, comma or capital a drop tidies
+    ("A miracle " for "A miracle oil" -> "An oil").
+    """
+    return str(finding["message"]).split("'")[1]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -34,9 +34,10 @@ def test_baseline_create_check_and_prune(tmp_path: Path, monkeypatch: pytest.Mon
     page.write_text("Intro.\n\nA revolutionary, exciting serum.\n")
     code, out = run(capsys, "check", "--format", "json", "p.md")
     assert code == 1
-    assert [f["match"] for f in json.loads(out)["findings"]] == ["revolutionary"]
+    # The match takes in the article its fix corrects: "A revolutionary, " -> "An ".
+    assert [f["match"] for f in json.loads(out)["findings"]] == ["A revolutionary, "]
     code, out = run(capsys, "check", "--format", "json", "--no-baseline", "p.md")
-    assert [f["match"] for f in json.loads(out)["findings"]] == ["revolutionary"]
+    assert [f["message"].split("'")[1] for f in json.loads(out)["findings"]] == ["revolutionary"]
     code, out = run(capsys, "baseline", "prune")
     assert "kept 0, dropped 2 entries" in out
     assert json.loads((tmp_path / ".claimlint-baseline.json").read_text())["entries"] == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from claimlint.cli import main
-from tests.cli_helpers import GOOD_RULE, git, run
+from tests.cli_helpers import GOOD_RULE, git, run, said
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -39,9 +39,11 @@ def test_json_report_follows_the_contract(capsys: pytest.CaptureFixture[str], tm
     assert set(f) >= {"path", "rule", "category", "severity", "message", "start", "end", "match",
                       "line", "column", "end_line", "end_column", "scope", "sentence",
                       "suggestions", "fix", "references"}
-    assert (f["path"], f["match"], f["line"], f["column"]) == (str(page), "revolutionary", 3, 3)
+    # Dropping the puffery word takes the space after it: "A serum." is what is left.
+    assert (f["path"], f["match"], f["line"], f["column"]) == (str(page), "revolutionary ", 3, 3)
     assert page.read_text()[f["start"]:f["end"]] == f["match"]
-    assert f["fix"]["applicability"] in ("safe", "unsafe")
+    assert f["suggestions"] == [""]
+    assert f["fix"] == {"replacement": "", "applicability": "safe"}
     summary = {k: report["summary"][k] for k in ("files", "findings", "by_severity")}
     assert summary == {"files": 1, "findings": 1,
                        "by_severity": {"error": 0, "warning": 1, "info": 0}}
@@ -109,9 +111,9 @@ def test_text_report_is_plain_without_a_terminal(capsys: pytest.CaptureFixture[s
     page.write_text("Our serum is a revolutionary option.\n", encoding="utf-8")
     _, out, _ = run(capsys, "check", "--select", "hype", str(page))
     assert "\x1b[" not in out
-    assert f"{page}\n  1:16  warning  hype.superlative" in out
-    assert "«revolutionary»" in out
-    assert '> try: "new"' in out
+    assert f"{page}\n  1:14  warning  hype.superlative" in out  # "a revolutionary " -> "an "
+    assert "«a revolutionary»" in out
+    assert '> try: remove "revolutionary" [safe fix]' in out
 
 
 @pytest.mark.parametrize("name,edit,message", [
@@ -158,7 +160,8 @@ def test_rules_lists_every_rule_as_json(capsys: pytest.CaptureFixture[str]) -> N
 def test_explain_shows_why_and_where(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "hype.superlative")
     assert code == 0
-    for part in ("Why it matters:", "References:", "https://", "Flags:", "Passes:", "Fix: unsafe"):
+    for part in ("Why it matters:", "References:", "https://", "Flags:", "Passes:",
+                 "Fix: dropping a word is safe; a rewording is unsafe"):
         assert part in out
     code, _, err = run(capsys, "explain", "hype.superlativ")
     assert code == 2 and "did you mean hype.superlative" in err
@@ -222,7 +225,7 @@ def test_diff_base_reports_only_changed_lines(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype",
                        "--diff-base", "HEAD", ".")
     assert code == 1
-    assert sorted(f["match"] for f in json.loads(out)["findings"]) == ["breakthrough", "miracle"]
+    assert sorted(said(f) for f in json.loads(out)["findings"]) == ["breakthrough", "miracle"]
     code, _, err = run(capsys, "check", "--diff-base", "no-such-ref", ".")
     assert code == 2 and "git diff" in err
 
@@ -240,7 +243,7 @@ def test_diff_base_counts_cr_only_lines_as_findings_do(
     (tmp_path / "unix.md").write_bytes(b"A revolutionary serum.\n\nA breakthrough cream.\n")
     code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype",
                        "--diff-base", "HEAD", ".")
-    found = sorted((Path(f["path"]).name, f["match"], f["line"])
+    found = sorted((Path(f["path"]).name, said(f), f["line"])
                    for f in json.loads(out)["findings"])
     # git sees the CR-only file as one line, so all of it changed; its finding on line 3
     # must not be dropped for being on a line git never counted.
@@ -287,7 +290,7 @@ def test_site_exports_wxr_docx_and_html_report(capsys: pytest.CaptureFixture[str
     (tmp_path / "sitemap.xml").write_text("<urlset></urlset>", encoding="utf-8")
     code, out, _ = run(capsys, "check", "--format", "json", "--select", "hype", str(tmp_path))
     report = json.loads(out)
-    found = {(Path(f["path"]).name, f["match"], f["line"]) for f in report["findings"]}
+    found = {(Path(f["path"]).name, said(f), f["line"]) for f in report["findings"]}
     assert found == {("draft.docx", "revolutionary", 2), ("export.xml#care", "miracle", 6)}
     assert report["errors"] == []
     target = tmp_path / "report.html"
@@ -308,9 +311,9 @@ def test_template_boilerplate_is_shown_once_and_grouped_in_json(
     assert out.count("'miracle'") == 4
     _, out, _ = run(capsys, "check", "--format", "json", "--select", "hype", str(tmp_path))
     findings = json.loads(out)["findings"]
-    groups = {f["group"] for f in findings if f["match"] == "revolutionary"}
+    groups = {f["group"] for f in findings if said(f) == "revolutionary"}
     assert len(findings) == 8 and len(groups) == 1 and None not in groups
-    assert {f["group"] for f in findings if f["match"] == "miracle"} == {None}
+    assert {f["group"] for f in findings if said(f) == "miracle"} == {None}
     # a page-level finding (no disclosure) is about each page, never template boilerplate
     for n in range(4):
         (tmp_path / f"p{n}.html").write_text(f"<p>Page {n}: exosome injections regrow hair.</p>")

@@ -90,9 +90,9 @@ def test_github_annotates_boilerplate_once_with_repository_paths(
     assert code == 1
     lines = out.splitlines()
     template = [x for x in lines if "'revolutionary'" in x]
-    assert template == ["::warning file=web/pages/p0.md,line=3,col=3,endLine=3,endColumn=16,"
+    assert template == ["::warning file=web/pages/p0.md,line=3,col=3,endLine=3,endColumn=17,"
                         "title=hype.superlative::'revolutionary' overstates what the treatment "
-                        "is known to do. (and on 3 other pages)%0ATry: 'new'"]
+                        "is known to do. (and on 3 other pages)%0ATry: remove 'revolutionary'"]
     assert len([x for x in lines if "breakthrough" in x]) == 4  # different sentences
     assert all("file=web/pages/p" in x for x in lines)
     code, out, _ = run(capsys, "check", "--format", "github", "--select", "hype",
@@ -257,6 +257,10 @@ NOT_RUN = {
     "python -m pytest": "the test suite this test is part of; .ci/run runs it",
     "pre-commit autoupdate": "tests/test_precommit.py runs it on a copy of this repository",
     "pre-commit install": "tests/test_precommit.py runs it on a copy of this repository",
+    "claimlint config blog/peels.md": "the site with two configs the README describes; "
+                                      "tests/test_config_per_file.py builds one and checks this",
+    "claimlint check .": "shows a config error (exit 2) in that site; tests/test_config.py "
+                         "checks the message and its location",
 }
 # Plain shell steps of the README's walkthroughs, run with bash between its claimlint commands.
 IN_SHELL = {'echo "model: .claimlint-model" >> .claimlint.yaml'}
@@ -297,6 +301,9 @@ def example_workspace(root: Path, copies: dict[str, str]) -> None:
         shutil.copytree(ROOT / source, root / name)
     shutil.copy(ROOT / "examples" / "site" / "wp-export.xml", root / "export.xml")
     (root / "page.md").write_text(EXAMPLE_PAGE)
+    for page in ("blog/post.md", "pages/offer.md"):
+        (root / page).parent.mkdir(exist_ok=True)
+        (root / page).write_text(EXAMPLE_PAGE)
     (root / "my-rules.yaml").write_text(RULE)
 
 
@@ -350,7 +357,7 @@ def test_every_readme_command_runs_as_shown(
     for command in ran:
         run_example(capsys, monkeypatch, command)
     assert (tmp_path / "page.md").read_text() == (
-        "# Our treatment\n\nOur new exosome treatment has a short recovery time for most people.\n")
+        "# Our treatment\n\nOur exosome treatment has a short recovery time for most people.\n")
     for report in ("report.html", "findings.csv", "findings.json"):
         assert (tmp_path / report).stat().st_size > 0, report
 

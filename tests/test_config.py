@@ -9,6 +9,7 @@ import pytest
 
 from claimlint.cli import main
 from claimlint.config import find_config, load_config
+from tests.cli_helpers import said
 
 PAGE = "A revolutionary serum with no side effects.\n"
 
@@ -173,7 +174,7 @@ def test_accepted_vocabulary_is_never_flagged(tmp_path: Path, monkeypatch: pytes
     (tmp_path / "p.txt").write_text("Visit Miracle Mile Clinic. A miracle serum.\n")
     monkeypatch.chdir(tmp_path)
     _, out, _ = run(capsys, "check", "--format", "json", "p.txt")
-    assert [f["match"] for f in json.loads(out)["findings"]] == ["miracle"]
+    assert [said(f) for f in json.loads(out)["findings"]] == ["miracle"]
 
 
 def test_init_writes_a_config_that_loads_and_config_shows_sources(

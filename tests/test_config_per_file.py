@@ -25,7 +25,7 @@ rules:
     rationale: Hype about a treatment reads as an objective claim of efficacy to readers.
     references: [{title: T, url: "https://example.org/t"}]
     match: {terms: [zorbic]}
-    suggest: {zorbic: plain}
+    suggest: {zorbic: ""}
     fix: safe
     examples: {flag: [A zorbic serum.], pass: [A plain serum.]}
 """
@@ -194,11 +194,11 @@ def test_fix_and_diff_use_each_files_own_rules(
     (site / "index.md").write_text("A zorbic serum.\n")  # the top config has no such rule
     code, out, _ = run(capsys, "check", "--diff", ".")
     assert code == 1
-    assert "+A plain serum." in out and "compliance/blog/post.md" in out
+    assert "+A serum." in out and "compliance/blog/post.md" in out
     assert "index.md" not in out
     code, _, err = run(capsys, "check", "--fix", ".")
     assert "fixed 1 file(s)" in err and code == 0
-    assert (blog / "post.md").read_text() == "A plain serum.\n"
+    assert (blog / "post.md").read_text() == "A serum.\n"
     assert (site / "index.md").read_text() == "A zorbic serum.\n"
 
 

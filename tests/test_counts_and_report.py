@@ -102,7 +102,7 @@ def test_terminal_summary_counts_template_text_once(site: Path, report: dict[str
     assert code == 1
     s = report["summary"]
     d = s["distinct"]["by_severity"]
-    assert out.rstrip("\n").splitlines()[-1] == (
+    assert out.rstrip("\n").splitlines()[-2] == (
         f"{s['distinct']['findings']:,} distinct finding(s) ({d['error']} error, "
         f"{d['warning']} warning, {d['info']} info) in {PAGES} of {PAGES} file(s); "
         f"{s['findings']:,} counted page by page, {s['repeats']:,} of them repeat template text")
@@ -120,7 +120,8 @@ def test_without_template_text_the_summary_reads_as_before(
     code, out, _ = run(capsys, "check", "-j", "1", "--select", "hype,safety-claim",
                        str(tmp_path))
     assert code == 1
-    assert out.splitlines()[-1] == "2 finding(s) (1 error, 1 warning, 0 info) in 2 of 3 file(s)"
+    assert out.splitlines()[-2:] == ["2 finding(s) (1 error, 1 warning, 0 info) in 2 of 3 file(s)",
+                                     "[*] 1 fixable with --fix (1 more with --unsafe-fixes)"]
     assert "Findings by category" in out and "distinct" not in out
     code, out, _ = run(capsys, "check", "-j", "1", "--format", "json", "--select",
                        "hype,safety-claim", str(tmp_path))

@@ -75,7 +75,8 @@ def test_windows_1252_keeps_every_byte(linter: Linter, tmp_path: Path) -> None:
     assert decoded.encoding == "windows-1252"
     assert "Café \x81\x8d\x8f\x90\x9d “quoted”" in decoded.text
     assert decoded.encode(decoded.text) == raw
-    assert _matches(linter, page, decoded.text) == ["revolutionary"]
+    # A dropped word's span takes the space after it (the fix leaves no double space).
+    assert _matches(linter, page, decoded.text) == ["revolutionary "]
 
 
 def test_windows_1252_round_trips_all_bytes() -> None:
@@ -94,7 +95,7 @@ def test_a_label_that_does_not_fit_falls_back_without_crashing(linter: Linter,
     page.write_bytes(raw)
     decoded = decode_source(raw, "p.html", "html")
     assert decoded.encoding == "windows-1252" and "It’s" in decoded.text
-    assert _matches(linter, page, decoded.text) == ["revolutionary"]
+    assert _matches(linter, page, decoded.text) == ["revolutionary "]
     # An ISO-2022-JP label on bytes that cannot be ISO-2022-JP: UTF-8 is tried next.
     raw = '<meta charset="iso-2022-jp"><p>Café, a revolutionary serum.</p>'.encode()
     assert decode_source(raw, "p.html", "html").encoding == "utf-8"
@@ -134,7 +135,7 @@ def test_broken_pages_never_stop_a_run(capsys: pytest.CaptureFixture[str],
                  str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 1
-    assert '"match": "revolutionary"' in out and '"match": "miracle"' in out
+    assert '"match": "revolutionary "' in out and '"match": "miracle"' in out
     assert "utf16-bad.html:1:3: not valid UTF-16LE" in out
 
 
@@ -149,7 +150,7 @@ def test_cr_lf_and_crlf_are_all_line_ends_in_markdown(linter: Linter, newline: s
     found = linter.lint_text(text, "p.md")
     # Front matter keeps its structure (only its title is copy), indented code is not linted.
     assert [(f.match, f.scope) for f in found] == [
-        ("revolutionary", "title"), ("revolutionary", "heading"), ("miracle", "paragraph"),
+        ("revolutionary ", "title"), ("revolutionary ", "heading"), ("miracle ", "paragraph"),
         ("revolutionary", "paragraph")]
     assert all(text[f.start:f.end] == f.match for f in found)
 
@@ -158,8 +159,9 @@ def test_cr_lf_and_crlf_are_all_line_ends_in_markdown(linter: Linter, newline: s
 def test_cr_lf_and_crlf_are_all_line_ends_in_text(linter: Linter, newline: str) -> None:
     text = newline.join(["Revolutionary serum", "", "- A miracle oil.", "- Plain."])
     found = linter.lint_text(text, "p.txt")
+    # A drop's span takes in what it tidies: the next word's capital, the article.
     assert [(f.match, f.scope) for f in found] == [
-        ("Revolutionary", "heading"), ("miracle", "list")]
+        ("Revolutionary serum", "heading"), ("A miracle ", "list")]
     assert all(text[f.start:f.end] == f.match for f in found)
 
 
@@ -174,12 +176,13 @@ def _json_findings(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[
 
 @pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
 @pytest.mark.parametrize("name,text,expected", [
-    ("p.md", CR_MARKDOWN, [("revolutionary", 2, 10, 2, 23), ("revolutionary", 6, 5, 6, 18),
-                           ("miracle", 10, 5, 10, 12), ("revolutionary", 11, 7, 11, 20)]),
+    # A dropped word's span takes the space after it, never a line end.
+    ("p.md", CR_MARKDOWN, [("revolutionary ", 2, 10, 2, 24), ("revolutionary ", 6, 5, 6, 19),
+                           ("miracle ", 10, 5, 10, 13), ("revolutionary", 11, 7, 11, 20)]),
     ("p.txt", "Plain words\r\rOur miracle oil\rfor you.\r\r- A revolutionary serum.\r",
-     [("miracle", 3, 5, 3, 12), ("revolutionary", 6, 5, 6, 18)]),
+     [("miracle ", 3, 5, 3, 13), ("revolutionary ", 6, 5, 6, 19)]),
     ("p.html", "<html>\r<body>\r<p>Our\rmiracle oil.</p>\r\r<p>A revolutionary\rserum.</p>\r",
-     [("miracle", 4, 1, 4, 8), ("revolutionary", 6, 6, 6, 19)]),
+     [("miracle ", 4, 1, 4, 9), ("revolutionary", 6, 6, 6, 19)]),
 ])
 def test_findings_report_lines_for_cr_lf_and_crlf_files(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, newline: str, name: str, text: str,
@@ -199,4 +202,4 @@ def test_plain_text_approvals_work_with_cr_only_line_ends(
     page.write_bytes(b"A plain line.\r# claimlint-disable-next-line hype -- approved by legal\r"
                      b"A revolutionary serum.\rAnother revolutionary serum.\r")
     found = _json_findings(capsys, str(page))
-    assert [(f["match"], f["line"]) for f in found] == [("revolutionary", 4)]
+    assert [(f["match"], f["line"]) for f in found] == [("revolutionary ", 4)]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from claimlint import Linter, Options, Severity, lint_text
+from claimlint.findings import Applicability, Fix
 from claimlint.ruleset import load_files
 
 RULES = """\
@@ -21,8 +22,11 @@ rules:
     rationale: Hype about a treatment reads as an objective claim of efficacy to readers.
     references: [{title: T, url: "https://example.org/t"}]
     match: {terms: [revolutionary, undeniable, breakthrough]}
-    suggest: {revolutionary: new, undeniable: clear, breakthrough: development}
-    fix: safe
+    suggest:
+      revolutionary: new
+      undeniable: clear
+      breakthrough: {before-noun: "", otherwise: development}
+    fix: {drop: safe, reword: unsafe}
     examples: {flag: [A revolutionary serum.], pass: [A new serum.]}
   - id: efficacy-claim.t
     category: efficacy-claim
@@ -156,8 +160,13 @@ def test_suggestion_keeps_case_inflection_and_fixes_the_article(tiny: Linter) ->
     assert g.suggestions == ("New",)
     [h] = [f for f in tiny.lint_text("The serum cures it.", "x.txt") if f.rule == "efficacy-claim.t"]
     assert h.suggestions == ("helps with",)
+    # Before a noun a noun never replaces the word ("a development serum"): it is dropped.
     [i] = [f for f in tiny.lint_text("A breakthrough serum.", "x.txt") if f.category == "hype"]
-    assert (i.match, i.suggestions) == ("breakthrough", ("development",))
+    assert (i.match, i.suggestions, i.fix) == ("breakthrough ", ("",),
+                                               Fix("", Applicability.SAFE))
+    [j] = [f for f in tiny.lint_text("It was a breakthrough.", "x.txt") if f.category == "hype"]
+    assert (j.match, j.suggestions, j.fix) == ("breakthrough", ("development",),
+                                               Fix("development", Applicability.UNSAFE))
 
 
 def test_overlapping_matches_of_one_rule_are_merged(linter: Linter) -> None:

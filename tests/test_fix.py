@@ -23,7 +23,7 @@ rules:
     references: [{title: T, url: "https://example.org/t"}]
     match: {terms: [revolutionary, undeniable]}
     suggest: {revolutionary: new, undeniable: clear}
-    fix: safe
+    fix: unsafe
     examples: {flag: [A revolutionary serum.], pass: [A new serum.]}
   - id: safety-claim.fixable
     category: safety-claim
@@ -57,12 +57,12 @@ def test_fix_keeps_bom_crlf_and_everything_else(tmp_path: Path, rules: Path,
     body = "# An undeniable result\r\n\r\nA *revolutionary* serum, and a revolutionary one.\r\n"
     page.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
     os.chmod(page, 0o640)
-    code, _ = check(capsys, rules, "--fix", str(page))
+    code, _ = check(capsys, rules, "--fix", "--unsafe-fixes", str(page))
     expected = "# A clear result\r\n\r\nA *new* serum, and a new one.\r\n"
     assert page.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
     assert oct(page.stat().st_mode & 0o777) == "0o640"
     assert code == 0
-    check(capsys, rules, "--fix", str(page))
+    check(capsys, rules, "--fix", "--unsafe-fixes", str(page))
     assert page.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -26,7 +26,8 @@ from claimlint.fix import (
 from claimlint.project import Project
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-# Made-up words: no shipped rule flags them, so no other finding merges with these.
+# Made-up words: no shipped rule flags them, so no other finding merges with these. A
+# rewording is never a safe fix, so every run here passes --unsafe-fixes.
 RULES = """\
 rules:
   - id: hype.fixable
@@ -37,7 +38,7 @@ rules:
     references: [{title: T, url: "https://example.org/t"}]
     match: {terms: [zorbic, quenty]}
     suggest: {zorbic: plain, quenty: calm}
-    fix: safe
+    fix: unsafe
     examples: {flag: [A zorbic serum.], pass: [A plain serum.]}
   - id: hype.arrow
     category: hype
@@ -46,8 +47,8 @@ rules:
     rationale: Hype about a treatment reads as an objective claim of efficacy to readers.
     references: [{title: T, url: "https://example.org/t"}]
     match: {terms: [blarvy]}
-    suggest: {blarvy: "≈ treatment"}
-    fix: safe
+    suggest: {blarvy: "≈-fresh"}
+    fix: unsafe
     examples: {flag: [A blarvy serum.], pass: [A serum.]}
 """
 SELECT = "hype.fixable,hype.arrow"
@@ -73,7 +74,7 @@ def site(tmp_path: Path) -> Path:
 
 def check(capsys: pytest.CaptureFixture[str], rules: Path, *argv: str) -> tuple[int, str, str]:
     code = main(["check", "--packs", "core", "--rules", str(rules), "--select", SELECT,
-                 "--jobs", "1", *argv])
+                 "--jobs", "1", "--unsafe-fixes", *argv])
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
     return code, captured.out, captured.err
@@ -189,10 +190,10 @@ def test_every_edit_checks_its_text_and_the_file_is_checked_before_replace(
     # Changed without the lint's knowledge (no time given): the edit finds other text.
     page.write_text("An zorbic serum.\n", encoding="utf-8")
     with pytest.raises(Skipped, match="changed since it was linted"):
-        plan_fix(str(page), found, lint.lint_text, unsafe=False)
+        plan_fix(str(page), found, lint.lint_text, unsafe=True)
     # Changed between reading and writing: the bytes on disk are compared under the lock.
     page.write_text("A zorbic serum.\n", encoding="utf-8")
-    plan = plan_fix(str(page), found, lint.lint_text, unsafe=False)
+    plan = plan_fix(str(page), found, lint.lint_text, unsafe=True)
     assert plan is not None and plan.text == "A plain serum.\n"
     page.write_text("A zorbic serum!\n", encoding="utf-8")
     with pytest.raises(Skipped, match="changed since it was linted"):
@@ -208,8 +209,8 @@ def test_two_fixers_of_one_file_never_mix(rules: Path, site: Path) -> None:
     page.write_text("A quenty, zorbic serum.\n", encoding="utf-8")
     lint = linter(rules)
     found = list(lint.lint_paths([page]).findings)
-    first = plan_fix(str(page), found, lint.lint_text, unsafe=False)
-    second = plan_fix(str(page), found, lint.lint_text, unsafe=False)
+    first = plan_fix(str(page), found, lint.lint_text, unsafe=True)
+    second = plan_fix(str(page), found, lint.lint_text, unsafe=True)
     assert first is not None and second is not None
     write_plan(first)
     with pytest.raises(Skipped):
@@ -226,7 +227,7 @@ def test_the_python_api_reports_per_file(rules: Path, site: Path) -> None:
     result = lint.lint_paths([site])
     time.sleep(0.05)
     changed.write_text("A zorbic serum.\n", encoding="utf-8")  # same text, new mtime
-    report = fix_findings(result.findings, lint.lint_text, linted_at_ns=started)
+    report = fix_findings(result.findings, lint.lint_text, unsafe=True, linted_at_ns=started)
     assert report.fixed == (str(good),) and report.errors == ()
     assert report.notices == (f"{changed}: not fixed: it changed since it was linted; run again",)
     assert good.read_text(encoding="utf-8") == "A plain serum.\n"
@@ -305,7 +306,8 @@ def test_two_concurrent_fix_runs_leave_every_file_whole(rules: Path, site: Path)
         texts[site / f"p{n}.md"] = body
         (site / f"p{n}.md").write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
     argv = [sys.executable, "-m", "claimlint", "check", "--packs", "core", "--rules", str(rules),
-            "--select", SELECT, "--fix", "--jobs", "1", "--format", "json", str(site)]
+            "--select", SELECT, "--fix", "--unsafe-fixes", "--jobs", "1", "--format", "json",
+            str(site)]
     runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for _ in range(2)]
     for run in runs:

@@ -48,11 +48,17 @@ def test_every_reference_and_regional_pack_names_its_region() -> None:
 
 
 def test_fix_safety_is_consistent() -> None:
+    safe = []
     for rule in load_ruleset(tuple(available_packs())).rules:
-        if rule.fix is Applicability.SAFE:
-            assert all(len(c) == 1 for _, c in rule.suggest), rule.id
+        if Applicability.SAFE in (rule.fix, rule.drop_fix):
+            safe.append(rule.id)
+            assert rule.category == "hype", rule.id  # only dropping puffery is safe
+            assert all(len(ws) == 1 for w in rule.suggest
+                       for ws in (w.before_noun, w.otherwise) if ws), rule.id
+        assert rule.fix is not Applicability.SAFE or rule.drop_fix is None, rule.id
         if rule.fix is not Applicability.DISPLAY_ONLY:
             assert rule.suggest, rule.id
+    assert {"hype.superlative", "hype.intensifier"} <= set(safe)
 
 
 def test_every_jurisdiction_pack_is_shipped_with_rules() -> None:

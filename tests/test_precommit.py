@@ -17,7 +17,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 RISKY = "# Care\n\nOur serum is a revolutionary option.\n"
-FIXED = "# Care\n\nOur serum is a new option.\n"
+FIXED = "# Care\n\nOur serum is an option.\n"  # dropping puffery before a noun is safe
+REWORD = "# Care\n\nThe change in her skin was undeniable.\n"  # only a rewording fits here
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -57,21 +58,35 @@ def repo(tmp_path: Path) -> Path:
     return repo
 
 
-def test_risky_commit_is_refused_then_fixed_commit_lands(repo: Path) -> None:
+def test_risky_commit_is_refused_and_the_fix_hook_drops_the_puffery(repo: Path) -> None:
     (repo / "page.md").write_text(RISKY)
     git(repo, "add", "page.md", ".pre-commit-config.yaml")
     refused = git(repo, "commit", "-m", "draft", check=False)
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
     assert "hype.superlative" in output and "page.md" in output
-    assert (repo / "page.md").read_text() == RISKY  # a rewording of a claim is never "safe"
-    subprocess.run([sys.executable, "-m", "claimlint", "check", "--fix", "--unsafe-fixes",
-                    "--select", "hype", "page.md"], cwd=repo, capture_output=True, check=False)
-    assert (repo / "page.md").read_text() == FIXED
+    assert "claimlint: fixed 1 file(s)" in output
+    assert (repo / "page.md").read_text() == FIXED  # the claimlint-fix hook changed the file
     git(repo, "add", "page.md")
     landed = git(repo, "commit", "-m", "softer wording", check=False)
     assert landed.returncode == 0, landed.stdout + landed.stderr
     assert git(repo, "log", "--oneline").stdout.count("\n") == 1
+
+
+def test_a_rewording_waits_for_unsafe_fixes_and_the_hook_says_so(repo: Path) -> None:
+    (repo / "page.md").write_text(REWORD)
+    git(repo, "add", "page.md", ".pre-commit-config.yaml")
+    refused = git(repo, "commit", "-m", "draft", check=False)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "hype.superlative" in output
+    assert "1 fix available with --unsafe-fixes" in output
+    assert (repo / "page.md").read_text() == REWORD  # a rewording of a claim is never "safe"
+    subprocess.run([sys.executable, "-m", "claimlint", "check", "--fix", "--unsafe-fixes",
+                    "--select", "hype", "page.md"], cwd=repo, capture_output=True, check=False)
+    assert (repo / "page.md").read_text() == REWORD.replace("undeniable", "visible")
+    git(repo, "add", "page.md")
+    landed = git(repo, "commit", "-m", "softer wording", check=False)
+    assert landed.returncode == 0, landed.stdout + landed.stderr
 
 
 def test_only_staged_files_are_linted(repo: Path) -> None:

@@ -22,7 +22,7 @@ from claimlint.findings import (
     Severity,
 )
 from claimlint.report import github, junit, sarif
-from claimlint.ruleset import Examples, Rule
+from claimlint.ruleset import Examples, Rule, Wording
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -45,7 +45,7 @@ def make_rule(rule_id: str, severity: Severity = Severity.WARNING, **kw: Any) ->
 RULES = (
     make_rule("safety-claim.no-side-effects", Severity.ERROR,
               message="'{match}' claims safety without evidence.", suggest=()),
-    make_rule("hype.superlative", suggest=(("revolutionary", ("new",)),),
+    make_rule("hype.superlative", suggest=(Wording("revolutionary", ("new",), ("new",)),),
               advice="Describe what the treatment does.", fix=Applicability.SAFE),
     make_rule("missing-disclosure.results-vary", Severity.INFO,
               message="The page makes treatment claims but has no disclosure.", level="document"),
@@ -118,7 +118,8 @@ def test_sarif_is_valid_against_the_official_schema(result: LintResult) -> None:
 def test_sarif_golden_single_finding() -> None:
     result = LintResult(findings=(finding("revolutionary", fix=Fix("new", Applicability.SAFE)),),
                         files=1)
-    rule = make_rule("hype.superlative", suggest=(("revolutionary", ("new", "novel")),))
+    rule = make_rule("hype.superlative",
+                     suggest=(Wording("revolutionary", ("new", "novel"), ("new", "novel")),))
     log = sarif_log(result, (rule,))
     fp = sarif.fingerprint(result.findings[0])
     assert log == {

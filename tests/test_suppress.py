@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from claimlint.cli import main
+from tests.cli_helpers import said
 
 MD = """\
 # Care
@@ -36,7 +37,7 @@ def test_markdown_approvals_and_audit_trail(tmp_path: Path, capsys: pytest.Captu
     page.write_text(MD)
     code, report = check(capsys, str(page))
     assert code == 1
-    assert [(f["line"], f["match"]) for f in report["findings"]] == [
+    assert [(f["line"], said(f)) for f in report["findings"]] == [
         (10, "No downtime"), (10, "revolutionary")]
     assert [(s["line"], s["rule"], s["suppressed_by"]["reason"]) for s in report["suppressed"]] == [
         (4, "hype.superlative", "approved by J. Doe, compliance, 2026-11-01"),

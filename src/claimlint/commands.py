@@ -108,6 +108,7 @@ def check(args: argparse.Namespace) -> int:
             print(f"claimlint: error: {error.message}", file=sys.stderr)
         for notice in () if args.quiet else fixes.notices:
             print(f"claimlint: note: {notice}", file=sys.stderr)
+        _hint_unsafe(result, args)
         if result.errors or fixes.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if fixes.diffs else EXIT_CLEAN
@@ -122,6 +123,7 @@ def check(args: argparse.Namespace) -> int:
         result = replace(result, errors=(*result.errors, *fixes.errors),
                          notices=(*result.notices, *fixes.notices))
         fix_failed = bool(result.errors)
+        _hint_unsafe(result, args)
     report = _report(args.format, result, project, args.quiet, args.show_suppressed,
                      to_file=bool(args.output))
     if args.format in ("json", "csv", "concise") and not args.quiet:
@@ -252,6 +254,18 @@ def _fix(project: Project, result: LintResult, unsafe: bool, write: bool,
                         linted_at_ns=linted_at_ns)
 
 
+def _hint_unsafe(result: LintResult, args: argparse.Namespace) -> None:
+    """Say how many fixes --unsafe-fixes would add (ruff's hint), so "nothing" is explained."""
+    from .fix import hidden_fixes
+
+    if args.unsafe_fixes or args.quiet:
+        return
+    count = hidden_fixes(result.findings)
+    if count:
+        print(f"claimlint: {count} fix{'es' if count > 1 else ''} available with --unsafe-fixes "
+              "(they change a claim: read the diff first)", file=sys.stderr)
+
+
 def exit_code(result: LintResult, fail_on: str | Callable[[str], str]) -> int:
     """Return 1 when a finding is at or above ``fail_on`` or a file could not be checked.
 
@@ -279,6 +293,7 @@ def rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [{"id": r.id, "category": r.category, "severity": r.severity.value,
                  "pack": r.pack, "level": r.level, "fix": r.fix.value,
+                 "drop_fix": (r.drop_fix or r.fix).value,
                  "needs_model": r.needs_model, "message": r.message, "rationale": r.rationale,
                  "references": [{"title": ref.title, "url": ref.url, "region": ref.region}
                                 for ref in r.references]}
@@ -331,11 +346,15 @@ def describe(rule: Rule) -> str:
     ]
     if rule.suggest:
         lines.append("Suggested wording:")
-        lines.extend(f"  {k} -> {' | '.join(v)}" for k, v in rule.suggest)
+        lines.extend(f"  {w.term} -> {w.describe(str, ' | ')}" for w in rule.suggest)
     if rule.advice:
         lines.append(f"Advice: {rule.advice}")
     unsafe = " (changes meaning: applied only with --unsafe-fixes)"
-    lines.append(f"Fix: {rule.fix.value}" + (unsafe if rule.fix.value == "unsafe" else ""))
+    if rule.drop_fix is not None and rule.drop_fix != rule.fix:
+        lines.append(f"Fix: dropping a word is {rule.drop_fix.value}; a rewording is "
+                     f"{rule.fix.value}" + (unsafe if rule.fix.value == "unsafe" else ""))
+    else:
+        lines.append(f"Fix: {rule.fix.value}" + (unsafe if rule.fix.value == "unsafe" else ""))
     if rule.hedged_severity:
         lines.append("Hedged claims (may, might, could help): reported as "
                      f"{rule.hedged_severity.value}")

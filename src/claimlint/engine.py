@@ -14,10 +14,10 @@ from .context import is_hedged, is_negated, is_question, is_reported
 from .document import Document, Segment
 from .features import lexicon
 from .findings import Applicability, Finding, Fix
-from .match import ACCEPT, CompiledRules, Hits, lemma_key
+from .match import ACCEPT, CompiledRules, Hits
 from .model import INFORMS_BELOW, LEARNED, ClaimModel, Decision
 from .ruleset import Rule
-from .suggest import render
+from .suggest import Table, compile_table, propose
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -42,6 +42,12 @@ class _Segment:
     def within(self, key: tuple[int, str], sent: Span) -> list[tuple[int, int]]:
         lo, hi = sent.start_char, sent.end_char
         return [(s, e) for s, e in self.hits.get(key, ()) if lo <= s < hi]
+
+    def blocked(self, start: int, end: int, rules: frozenset[int]) -> bool:
+        """Whether a match of one of ``rules`` (or an accepted name) overlaps ``text[a:b]``."""
+        return start < end and any(
+            s < end and e > start for (index, slot), spans in self.hits.items()
+            if (slot == "match" and index in rules) or slot == "accept" for s, e in spans)
 
     def has_citation(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` cites a source; asked once per sentence or segment."""
@@ -79,9 +85,11 @@ class Engine:
         self.rules = tuple(rules)
         self.nlp = nlp
         self.compiled = CompiledRules(self.rules, nlp, tuple(accept))
-        self._suggest_keys = [
-            {lemma_key(nlp, key): values for key, values in rule.suggest} for rule in self.rules
-        ]
+        self._wordings: list[Table | None] = [
+            compile_table(nlp, rule.suggest) if rule.suggest else None for rule in self.rules]
+        # A suggestion may not reach into a match of its own category: the two would merge.
+        self._peers = [frozenset(i for i, r in enumerate(self.rules) if r.category == rule.category)
+                       for rule in self.rules]
         self.learned = {r.category: r for r in self.rules if r.level == LEARNED}
         self.lexicon = lexicon(nlp, vocabulary or {})
         self.decision = Decision(model, self.learned, self.lexicon) if model else None
@@ -194,23 +202,30 @@ class Engine:
         sent: Span, match: tuple[int, int], span: Span, hedged: bool,
     ) -> Finding:
         start, end = match
-        matched = seg.segment.text[start:end]
+        said = seg.segment.text[start:end]
         replacements: tuple[str, ...] = ()
-        candidates = self._candidates(index, span)
-        if candidates:
-            lemma = span[0].lemma_ if len(span) == 1 else matched.lower()
-            article = _article_before(seg.doc, span.start)
-            wording = render(matched, lemma, candidates, article)
-            replacements = wording.replacements
-            if wording.includes_article and article:
-                start -= len(article[0]) + len(article[1])
+        drop = False
+        table = self._wordings[index]
+        entry = table.lookup(span) if table else None
+        peers = self._peers[index]
+        proposal = propose(entry, seg.doc, span, sent,
+                           lambda a, b: seg.blocked(a, b, peers)) if entry else None
+        lo, hi = (min(start, proposal.start), max(end, proposal.end)) if proposal else match
+        # A suggestion may reach an article, a comma or the next word's capital, never
+        # across markup ("a <b>revolutionary</b> serum" keeps its span and gets none).
+        if proposal and ((lo, hi) == match or seg.segment.is_verbatim(lo, hi)):
+            text = seg.text
+            replacements = tuple(text[lo:proposal.start] + r + text[proposal.end:hi]
+                                 for r in proposal.replacements)
+            start, end, drop = lo, hi, proposal.drop
         src_start, src_end = seg.segment.source_span(start, end)
         line, col = document.line_col(src_start)
         end_line, end_col = document.line_col(src_end)
         fix = None
         editable = seg.segment.is_verbatim(start, end)  # never rewrite across markup
-        if replacements and editable and rule.fix is not Applicability.DISPLAY_ONLY:
-            fix = Fix(replacements[0], rule.fix)
+        applicability = rule.applicability(drop)
+        if replacements and editable and applicability is not Applicability.DISPLAY_ONLY:
+            fix = Fix(replacements[0], applicability)
         severity = rule.hedged_severity if hedged and rule.hedged_severity else rule.severity
         quoted, source = seg.segment.text[start:end], document.text[src_start:src_end]
         return Finding(
@@ -218,7 +233,7 @@ class Engine:
             rule=rule.id,
             category=rule.category,
             severity=severity,
-            message=rule.message.format(match=quoted),
+            message=rule.message.format(match=said),
             start=src_start,
             end=src_end,
             match=source,
@@ -236,26 +251,10 @@ class Engine:
             quote="" if quoted == source else quoted,
         )
 
-    def _candidates(self, index: int, span: Span) -> tuple[str, ...]:
-        table = self._suggest_keys[index]
-        if not table:
-            return ()
-        key = tuple(t.lemma_ for t in span if not t.is_space)
-        return table.get(key) or table.get(("*",)) or ()
-
 
 def _prepare(segment: Segment, doc: Doc, text: str, hits: Hits) -> _Segment:
     sents = tuple(doc.sents) if len(doc) else ()
     return _Segment(segment, doc, text, sents, tuple(s.start_char for s in sents), hits)
-
-
-def _article_before(doc: Doc, token_index: int) -> tuple[str, str] | None:
-    if token_index == 0:
-        return None
-    prev = doc[token_index - 1]
-    if prev.lower_ in ("a", "an") and prev.whitespace_:
-        return prev.text, prev.whitespace_
-    return None
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -299,7 +298,9 @@ def _combine(cluster: list[Finding]) -> Finding:
     """The cluster's most severe (then most confident, then longest) finding stands for it."""
     if len(cluster) == 1:
         return cluster[0]
-    best = max(cluster, key=lambda f: (f.severity.rank, f.confidence or 0.0, f.end - f.start))
+    # Of equals, one that offers wording stands for the claim, so its suggestion is not lost.
+    best = max(cluster, key=lambda f: (f.severity.rank, f.confidence or 0.0, bool(f.suggestions),
+                                       f.end - f.start))
     others = tuple(dict.fromkeys(r for f in cluster for r in (f.rule, *f.merged)
                                  if r != best.rule))
     return replace(best, merged=others)

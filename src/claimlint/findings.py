@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -87,6 +88,43 @@ class Finding:
     def is_document_level(self) -> bool:
         """True for findings about the whole document (e.g. a missing disclosure)."""
         return self.start == self.end == 0 and not self.match
+
+
+def removed_words(match: str, replacement: str) -> str | None:
+    """The words a suggestion only leaves out of ``match`` ("revolutionary"), else None.
+
+    Reporters show such a suggestion as 'remove "revolutionary"' rather than as the bare
+    text that replaces the span (which may be empty, or just "an " or "Care").
+    """
+    def words(text: str) -> list[str]:
+        return [{"an": "a"}.get(w, w) for w in re.findall(r"[\w'’%-]+", text.lower())]
+
+    said, kept = words(match), words(replacement)
+    if len(kept) >= len(said):
+        return None
+    gone, i = [], 0
+    for w in kept:
+        while i < len(said) and said[i] != w:
+            gone.append(i)
+            i += 1
+        if i == len(said):
+            return None
+        i += 1
+    gone.extend(range(i, len(said)))
+    shown = re.findall(r"[\w'’%-]+", match)
+    return " ".join(shown[j] for j in gone if said[j] not in _JOINS) or None
+
+
+_JOINS = frozenset(("and", "or", "a"))
+
+
+def suggestion_parts(f: Finding) -> list[tuple[str, str]]:
+    """Each suggestion as ("remove", the words it leaves out) or ("use", its wording)."""
+    out = []
+    for s in f.suggestions:
+        gone = removed_words(f.quote or f.match, s)
+        out.append(("remove", gone) if gone else ("use", s))
+    return out
 
 
 # The id reports give a file that could not be linted, where they need a rule id.

@@ -84,6 +84,12 @@ def edits_for(findings: Iterable[Finding], unsafe: bool) -> list[Edit]:
     return chosen
 
 
+def hidden_fixes(findings: Iterable[Finding]) -> int:
+    """How many findings in editable files have a fix that only --unsafe-fixes applies."""
+    return sum(1 for f in findings if f.fix and f.fix.applicability is Applicability.UNSAFE
+               and os.path.isfile(f.path) and Path(f.path).suffix.lower() != ".docx")
+
+
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """Return ``text`` with the edits applied; StaleEdit when a span lost its expected text."""
     pieces: list[str] = []

@@ -7,9 +7,10 @@ import string
 from pathlib import Path
 from typing import Any
 
+from . import rulewording as wording
 from .document import SCOPES
 from .errors import RuleFileError
-from .findings import Applicability, Reference, Severity
+from .findings import Reference, Severity
 from .regexsafety import VOCAB_IN_REGEX, backtracking_risk
 from .ruleset import (
     CATEGORIES,
@@ -224,13 +225,8 @@ class Checker:
         if "hedged_severity" in node:
             kwargs["hedged_severity"] = Severity(
                 self.choice(node, "hedged_severity", ("error", "warning", "info"), "info"))
-        suggest = self.suggest(node) if "suggest" in node else ()
-        fix = Applicability(self.choice(node, "fix", ("display-only", "unsafe", "safe"),
-                                        "unsafe" if suggest else "display-only"))
-        if fix is Applicability.SAFE and any(len(c) > 1 for _, c in suggest):
-            raise self.fail(vm["fix"], "a rule with several candidate wordings cannot be fix: safe")
-        if fix is not Applicability.DISPLAY_ONLY and not suggest:
-            raise self.fail(vm["fix"], f"fix: {fix.value} needs 'suggest' wording to apply")
+        suggest = wording.suggest(self, node) if "suggest" in node else ()
+        fix, drop_fix = wording.fix(self, node, suggest, category)
         return Rule(
             id=rule_id,
             category=category,
@@ -246,6 +242,7 @@ class Checker:
             suggest=suggest,
             advice=" ".join(self.text(node, "advice").split()) if "advice" in node else "",
             fix=fix,
+            drop_fix=drop_fix,
             replaced_by=self.text(node, "replaced_by") if "replaced_by" in node else None,
             **kwargs,
         )
@@ -334,15 +331,6 @@ class Checker:
             sentence_has=self.condition(node, "sentence_has", vm),
             **flags,
         )
-
-    def suggest(self, node: MarkedDict) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Check a rule's suggested wordings, per matched term."""
-        raw = self.mapping(node["suggest"], node.value_marks["suggest"], "suggest")
-        out = []
-        for key, value in raw.items():
-            out.append((key, self.strings(value, raw.value_marks[key], f"suggest '{key}'")))
-        return tuple(out)
-
 
 _TOKEN_ATTRS = ("ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "SHAPE", "PREFIX", "SUFFIX", "LENGTH",
                 "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",

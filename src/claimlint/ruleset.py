@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,36 @@ class Examples:
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """A rule's softer wordings for one matched term, by how the match is used.
+
+    ``before_noun`` applies where the match describes a noun that follows it ("a
+    breakthrough serum"), ``otherwise`` everywhere else; None offers nothing there. An
+    empty string drops the term; a wording made of fewer of the term's own words drops
+    the others ("incredible results" -> "results").
+    """
+
+    term: str
+    before_noun: tuple[str, ...] | None
+    otherwise: tuple[str, ...] | None
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """Every wording, in either use."""
+        return tuple(dict.fromkeys((*(self.before_noun or ()), *(self.otherwise or ()))))
+
+    def describe(self, quote: Callable[[str], str], sep: str) -> str:
+        """The wordings in words: "'new'", or "before a noun: drop it; otherwise: 'new'"."""
+        def say(wordings: tuple[str, ...]) -> str:
+            return sep.join(quote(w) if w else "drop it" for w in wordings)
+
+        if self.before_noun == self.otherwise:
+            return say(self.otherwise or ())
+        uses = (("before a noun", self.before_noun), ("otherwise", self.otherwise))
+        return "; ".join(f"{use}: {say(ws)}" for use, ws in uses if ws is not None)
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One validated rule from a pack."""
 
@@ -110,9 +140,10 @@ class Rule:
     when: When = When()
     unless: Unless = Unless()
     hedged_severity: Severity | None = None
-    suggest: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    suggest: tuple[Wording, ...] = ()
     advice: str = ""
-    fix: Applicability = Applicability.DISPLAY_ONLY
+    fix: Applicability = Applicability.DISPLAY_ONLY  # a rewording's fix (and a drop's, unless:)
+    drop_fix: Applicability | None = None  # a drop's fix, when the rule sets it apart
     trigger: tuple[str, ...] = ()
     required: Matchers = Matchers()
     replaced_by: str | None = None
@@ -128,6 +159,10 @@ class Rule:
             for token in pattern
             for key in token
         )
+
+    def applicability(self, drop: bool) -> Applicability:
+        """How safe this rule's fix is: a drop's may differ from a rewording's."""
+        return self.drop_fix if drop and self.drop_fix is not None else self.fix
 
     def matches_selector(self, selector: str) -> bool:
         """True when selector names this rule's id (or an id prefix), category or pack."""

@@ -101,20 +101,44 @@ def _names(rule: Rule, f: Finding) -> bool:
     return rule.id == f.rule or rule.id in f.merged
 
 
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _touches(g: Finding, lo: int, hi: int) -> bool:
+    """Whether g's words overlap ``lo:hi`` or, for a deletion (lo == hi), span the gap."""
+    start = g.start + len(g.match) - len(g.match.lstrip())
+    end = g.end - len(g.match) + len(g.match.rstrip())
+    return start < hi and end > lo if hi > lo else start < lo < end
+
+
 def check_suggestions(linter: Linter) -> Iterator[ExampleResult]:
-    """Apply each suggestion to its flag example; no rule may fire on the new wording."""
+    """Apply each suggestion to its flag example and lint the whole sentence again.
+
+    No rule may newly fire on the new wording (or across the gap a dropped word left),
+    the rule itself must fire less often in the sentence, and the sentence must read as
+    cleanly as before (grammar.problems).
+    """
+    from .grammar import problems
+
     linter = linter.without_model()
     for rule in linter.ruleset.rules:
         for text in rule.examples.flag:
-            for f in linter.lint_text(text, "example.txt"):
+            found = linter.lint_text(text, "example.txt")
+            own = sum(1 for g in found if _names(rule, g))
+            before = {(g.rule, _words(g.match)) for g in found}
+            for f in found:
                 if f.rule != rule.id:
                     continue
                 for suggestion in f.suggestions:
                     fixed = text[: f.start] + suggestion + text[f.end :]
-                    span = (f.start, f.start + len(suggestion))
-                    again = [
-                        g for g in linter.lint_text(fixed, "example.txt")
-                        if g.start < span[1] and g.end > span[0] and not g.is_document_level
-                    ]
-                    detail = ", ".join(f"{g.rule} on {g.match!r}" for g in again)
-                    yield ExampleResult(rule, "suggestion", fixed, not again, detail)
+                    lo, hi = f.start, f.start + len(suggestion)
+                    relinted = linter.lint_text(fixed, "example.txt")
+                    again = [g for g in relinted if not g.is_document_level
+                             and (g.rule, _words(g.match)) not in before
+                             and _touches(g, lo, hi)]
+                    detail = [f"{g.rule} on {g.match!r}" for g in again]
+                    if sum(1 for g in relinted if _names(rule, g)) >= own:
+                        detail.append(f"{rule.id} still fires in the sentence")
+                    detail += sorted(set(problems(text, fixed)) - set(problems(text, text)))
+                    yield ExampleResult(rule, "suggestion", fixed, not detail, ", ".join(detail))

@@ -158,6 +158,64 @@ def rule_matches(folder: Path, tally: Tally, timeout: float) -> dict[str, list[d
     return lint_batch(folder, tally, timeout, ("--model", "none"))
 
 
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def changed_regions(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """Token ranges ``a[i1:i2]`` -> ``b[j1:j2]`` a shortest edit script changes (Myers).
+
+    difflib aligns repeated text by its longest common block, so a word dropped from
+    each of several identical sentences can read as one whole sentence deleted here
+    and inserted there; a shortest script keeps every unchanged word in place.
+    """
+    n, m = len(a), len(b)
+    v = {1: 0}
+    trace = []
+    for d in range(n + m + 1):
+        trace.append(dict(v))
+        for k in range(-d, d + 1, 2):
+            x = v[k + 1] if k == -d or (k != d and v[k - 1] < v[k + 1]) else v[k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            v[k] = x
+            if x >= n and y >= m:
+                return _regions(*_backtrack(trace, n, m))
+    return [(0, n, 0, m)]
+
+
+def _backtrack(trace: list[dict[int, int]], n: int, m: int) -> tuple[list[bool], list[bool]]:
+    """Walk the script back from (n, m): a step right deletes a token, one down inserts."""
+    gone, added = [False] * n, [False] * m
+    x, y = n, m
+    for d in range(len(trace) - 1, 0, -1):
+        v, k = trace[d], x - y
+        prev = k + 1 if k == -d or (k != d and v[k - 1] < v[k + 1]) else k - 1
+        x = v[prev]
+        y = x - prev
+        if prev == k - 1:
+            gone[x] = True
+        else:
+            added[y] = True
+    return gone, added
+
+
+def _regions(gone: list[bool], added: list[bool]) -> list[tuple[int, int, int, int]]:
+    out = []
+    i = j = 0
+    while i < len(gone) or j < len(added):
+        i1, j1 = i, j
+        while i < len(gone) and gone[i]:
+            i += 1
+        while j < len(added) and added[j]:
+            j += 1
+        if (i, j) != (i1, j1):
+            out.append((i1, i, j1, j))
+        else:  # a kept token of each, aligned
+            i, j = i + 1, j + 1
+    return out
+
+
 def lost_chars(before: str, after: str, findings: Sequence[dict[str, Any]],
                known: frozenset[str] = frozenset()) -> int:
     """Characters a fix removed that are neither in a finding's span nor part of a match.
@@ -165,28 +223,52 @@ def lost_chars(before: str, after: str, findings: Sequence[dict[str, Any]],
     A fix re-lints after its first edits (sentences move, context changes), so a later
     round may edit a claim the first pass did not report; its words still read as some
     rule's match (in this file or, ``known``, another one), which is what separates an
-    edit from lost text.
+    edit from lost text. Words are aligned with a shortest edit script, then each
+    changed stretch character by character; the space beside a dropped word goes with
+    it ("revolutionary " or " revolutionary").
     """
-    spans = sorted((f["start"], f["end"]) for f in findings)
+    spans: list[tuple[int, int]] = []
+    for s, e in sorted((f["start"], f["end"]) for f in findings):
+        if spans and s <= spans[-1][1]:  # touching spans cover the text between them
+            spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
+        else:
+            spans.append((s, e))
     starts = [s for s, _ in spans]
     reach = list(itertools.accumulate((e for _, e in spans), max))
     phrases = known | {f["match"].lower() for f in findings}
+    old = [(m.start(), m.group()) for m in _TOKEN.finditer(before)]
+    new = [(m.start(), m.group()) for m in _TOKEN.finditer(after)]
+
+    def at(tokens: list[tuple[int, str]], i: int, text: str) -> int:
+        return tokens[i][0] if i < len(tokens) else len(text)
+
     lost = 0
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, i1, i2, _, _ in matcher.get_opcodes():
-        if op in ("equal", "insert"):
-            continue
-        k = bisect.bisect_right(starts, i1) - 1
-        if k >= 0 and reach[k] >= i2:
-            continue
-        lo, hi = i1, i2
-        while lo > 0 and (before[lo - 1].isalnum() or before[lo - 1] in "-'"):
-            lo -= 1
-        while hi < len(before) and (before[hi].isalnum() or before[hi] in "-'"):
-            hi += 1
-        word = before[lo:hi].strip().lower()
-        if not word or not any(word in phrase for phrase in phrases):
-            lost += i2 - i1
+    for t1, t2, u1, u2 in changed_regions([t for _, t in old], [t for _, t in new]):
+        base = at(old, t1, before)
+        part = before[base:at(old, t2, before)]
+        other = after[at(new, u1, after):at(new, u2, after)]
+        for op, c1, c2, _, _ in difflib.SequenceMatcher(None, part, other,
+                                                        autojunk=False).get_opcodes():
+            if op in ("equal", "insert"):
+                continue
+            i1, i2 = base + c1, base + c2
+            while i1 < i2 and before[i1].isspace():
+                i1 += 1
+            while i2 > i1 and before[i2 - 1].isspace():
+                i2 -= 1
+            if i1 == i2:
+                continue  # only the space beside a changed word
+            k = bisect.bisect_right(starts, i1) - 1
+            if k >= 0 and reach[k] >= i2:
+                continue
+            lo, hi = i1, i2
+            while lo > 0 and (before[lo - 1].isalnum() or before[lo - 1] in "-'"):
+                lo -= 1
+            while hi < len(before) and (before[hi].isalnum() or before[hi] in "-'"):
+                hi += 1
+            word = before[lo:hi].strip().lower()
+            if not word or not any(word in phrase for phrase in phrases):
+                lost += i2 - i1
     return lost
 
 

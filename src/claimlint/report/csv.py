@@ -7,7 +7,7 @@ import io
 import itertools
 from collections.abc import Iterator
 
-from ..findings import FILE_ERROR, Finding, LintResult
+from ..findings import FILE_ERROR, Finding, LintResult, suggestion_parts
 
 HEADER = ("path", "line", "column", "end_line", "end_column", "severity", "category", "rule",
           "match", "message", "sentence", "suggestion", "fix_applicability", "references")
@@ -44,7 +44,9 @@ def chunks(result: LintResult) -> Iterator[str]:
 def row(f: Finding) -> list[str | int]:
     """Return one finding's cells in HEADER order, text cells made formula-safe."""
     text = [f.severity.value, f.category, f.rule, f.match, f.message, f.sentence,
-            " / ".join(f.suggestions), f.fix.applicability.value if f.fix else "",
+            " / ".join(f'remove "{s}"' if kind == "remove" else s
+                       for kind, s in suggestion_parts(f)),
+            f.fix.applicability.value if f.fix else "",
             " ".join(r.url for r in f.references)]
     return [safe_cell(f.path), f.line, f.column, f.end_line, f.end_column,
             *(safe_cell(t) for t in text)]

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..findings import Finding, LintResult, Severity
+from ..findings import Finding, LintResult, Severity, suggestion_parts
 from .groups import boilerplate_ids, boilerplate_pages, group_digest
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -103,7 +103,8 @@ def _annotation(f: Finding, path: str, repeated: str, count: int) -> _Line:
     props["title"] = f.rule
     message = f.message + repeated
     if f.suggestions:
-        message += "\nTry: " + " / ".join(f"'{s}'" for s in f.suggestions)
+        message += "\nTry: " + " / ".join(f"remove '{s}'" if kind == "remove" else f"'{s}'"
+                                          for kind, s in suggestion_parts(f))
     if f.advice:
         message += "\n" + f.advice
     return _Line(_COMMAND[f.severity], props, message, 1, count)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
-from ..findings import Finding, LintResult, Reference
+from ..findings import Finding, LintResult, Reference, suggestion_parts
 from ..ruleset import CATEGORIES
 from .groups import Totals, boilerplate_ids, group_digest
 
@@ -368,7 +368,8 @@ def _body(f: Finding) -> str:
     out.append(f'<p class="msg">{_e(f.message)}</p>')
     if f.suggestions:
         tag = f'<span class="tag">{_e(f.fix.applicability.value)} fix</span>' if f.fix else ""
-        tries = " / ".join(f"&ldquo;{_e(s)}&rdquo;" for s in f.suggestions)
+        tries = " / ".join(f"remove &ldquo;{_e(s)}&rdquo;" if kind == "remove"
+                           else f"&ldquo;{_e(s)}&rdquo;" for kind, s in suggestion_parts(f))
         out.append(f'<p class="extra suggestion"><b>Suggested wording:</b> {tries}{tag}</p>')
     if f.advice:
         out.append(f'<p class="extra advice"><b>Advice:</b> {_e(f.advice)}</p>')
@@ -387,7 +388,7 @@ def _ref(ref: Reference) -> str:
 
 def highlight(sentence: str, match: str) -> str:
     """Return the escaped sentence with the first occurrence of the match in <mark>."""
-    words = match.split()
+    words = match.strip(" ,;").split()  # a drop's span may take a comma with it
     found = re.search(r"\s+".join(map(re.escape, words)), sentence, re.I) if words else None
     if found is None:  # the match spans sentences or was rewritten: show it beside
         return _e(sentence) + (f" (<mark>{_e(match)}</mark>)" if words else "")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..findings import FileError, Finding, LintResult
+from ..findings import FileError, Finding, LintResult, suggestion_parts
 from ..suppress import Problem
 
 # Characters XML 1.0 cannot carry even escaped (control characters, lone surrogates).
@@ -69,7 +69,8 @@ def failure_text(f: Finding) -> str:
     if f.sentence:
         lines.append(f"sentence: {f.sentence}")
     if f.suggestions:
-        lines.append("try: " + " / ".join(f"'{s}'" for s in f.suggestions))
+        lines.append("try: " + " / ".join(f"remove '{s}'" if kind == "remove" else f"'{s}'"
+                                          for kind, s in suggestion_parts(f)))
     if f.advice:
         lines.append(f"advice: {f.advice}")
     lines.extend(f"see: {r.title} <{r.url}>" for r in f.references)

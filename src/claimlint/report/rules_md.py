@@ -12,6 +12,12 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _fix(rule: Rule) -> str:
+    if rule.drop_fix is None or rule.drop_fix == rule.fix:
+        return rule.fix.value
+    return f"{rule.drop_fix.value} (drop), {rule.fix.value} (reword)"
+
+
 def render(rules: Sequence[Rule]) -> str:
     """Render every rule, grouped by pack, as a Markdown reference."""
     out = [
@@ -30,12 +36,12 @@ def render(rules: Sequence[Rule]) -> str:
         items = list(group)
         out += [f"## Pack `{pack}`", "", "| id | category | severity | fix |", "|---|---|---|---|"]
         out += [f"| [`{r.id}`](#{r.id.replace('.', '')}) | {r.category} | {r.severity.value} "
-                f"| {r.fix.value} |" for r in items]
+                f"| {_fix(r)} |" for r in items]
         out.append("")
         for r in items:
             out += [f"### {r.id}", "", f"*{r.category}, {r.severity.value}"
                     + (f" (hedged: {r.hedged_severity.value})" if r.hedged_severity else "")
-                    + f", pack `{r.pack}`, fix: {r.fix.value}*", "",
+                    + f", pack `{r.pack}`, fix: {_fix(r)}*", "",
                     f"**Message:** {_cell(r.message)}", "", f"**Why:** {_cell(r.rationale)}", ""]
             out += ["**References:**", ""]
             out += [f"- [{_cell(ref.title)}]({ref.url})"
@@ -44,7 +50,7 @@ def render(rules: Sequence[Rule]) -> str:
             out += ["", "**Passes:**", ""] + [f"- {_cell(t)}" for t in r.examples.passing]
             if r.suggest:
                 out += ["", "**Suggested wording:**", ""]
-                out += [f"- {_cell(k)} → {' / '.join(map(_cell, v))}" for k, v in r.suggest]
+                out += [f"- {_cell(w.term)} → {w.describe(_cell, ' / ')}" for w in r.suggest]
             if r.advice:
                 out += ["", f"**Advice:** {_cell(r.advice)}"]
             out.append("")

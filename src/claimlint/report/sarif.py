@@ -196,10 +196,10 @@ def _help(rule: Rule, *, markdown: bool) -> str:
     parts = [rule.rationale]
     if rule.suggest:
         lines = ["Suggested wording:" if not markdown else "**Suggested wording:**"]
-        for key, candidates in rule.suggest:
-            said = "any match" if key == "*" else f"'{key}'"
-            wordings = " or ".join(f"'{c}'" for c in candidates)
-            lines.append(f"- {said} -> {wordings}")
+        for wording in rule.suggest:
+            said = "any match" if wording.term == "*" else f"'{wording.term}'"
+            shown = wording.describe(lambda w: "'" + w + "'", " or ")
+            lines.append(f"- {said} -> {shown}")
         parts.append("\n".join(lines))
     if rule.advice:
         parts.append(rule.advice)

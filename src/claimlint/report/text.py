@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from itertools import groupby
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..findings import Finding, LintResult
+from ..findings import Applicability, Finding, LintResult, suggestion_parts
 from .groups import Totals, boilerplate_ids, boilerplate_pages, group_digest
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -84,7 +85,8 @@ def _finding(console: Console, f: Finding, quiet: bool, color: bool) -> None:
         _hanging(console, Text("      | ", style="dim"), shown, 8)
     if f.suggestions:
         safety = f" [{f.fix.applicability.value} fix]" if f.fix else ""
-        tries = " / ".join(f'"{s}"' for s in f.suggestions)
+        tries = " / ".join(f'remove "{s}"' if kind == "remove" else f'"{s}"'
+                           for kind, s in suggestion_parts(f))
         _hanging(console, Text("      > try: ", style="green"),
                  Text.assemble(tries, (safety, "dim")), 8)
     if f.advice:
@@ -117,7 +119,8 @@ def _hanging(console: Console, head: Text, body: Text, indent: int) -> None:
 
 def highlight(sentence: str, match: str, color: bool) -> Text:
     """Return the sentence with the match emphasised (between «» without colour)."""
-    needle = " ".join(match.split())
+    # A drop's span may take a comma with it ("revolutionary, "); the words are the match.
+    needle = " ".join(match.split()).strip(" ,;")
     at = sentence.find(needle) if needle else -1
     if at < 0:
         return Text(sentence)
@@ -151,3 +154,10 @@ def _summary(console: Console, result: LintResult, tally: Totals) -> None:
     if result.errors:
         line += f"; {len(result.errors)} file(s) could not be linted"
     console.print(line)
+    fixable = Counter(f.fix.applicability for f in result.findings if f.fix)
+    safe, unsafe = fixable[Applicability.SAFE], fixable[Applicability.UNSAFE]
+    if safe:  # ruff's "[*] N fixable with the --fix option"
+        console.print(f"[*] {safe} fixable with --fix"
+                      + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""))
+    elif unsafe:
+        console.print(f"[*] {unsafe} fixable with --fix --unsafe-fixes")
