@@ -21,6 +21,16 @@ FIXED = "# Care\n\nOur serum is an option.\n"  # dropping puffery before a noun 
 REWORD = "# Care\n\nThe change in her skin was undeniable.\n"  # only a rewording fits here
 
 
+
+def writers_repo(repo: Path) -> Path:
+    """A new git repository with a committer set, as a copywriter's site would be."""
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "writer@example.org")
+    git(repo, "config", "user.name", "Writer")
+    git(repo, "config", "commit.gpgsign", "false")
+    return repo
+
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check,
                           env={**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pc-home"),
@@ -43,12 +53,7 @@ def repo(tmp_path: Path) -> Path:
         assert entry[0] == "claimlint"
         local.append({**hook, "language": "system", "entry": shlex.join(
             [sys.executable, "-m", "claimlint", *entry[1:], "--select", "hype"])})
-    repo = tmp_path / "site"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    git(repo, "config", "user.email", "writer@example.org")
-    git(repo, "config", "user.name", "Writer")
-    git(repo, "config", "commit.gpgsign", "false")
+    repo = writers_repo(tmp_path / "site")
     config = {"repos": [{"repo": "local", "hooks": local}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     proc = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo,
@@ -164,12 +169,7 @@ def test_readme_snippet_as_written_installs_the_hook_and_blocks_a_risky_commit(
     assert config.count(README_URL) == 1, f"README.md: the snippet's repo is not {README_URL}"
     assert commands == ["pre-commit autoupdate", "pre-commit install"], commands
     published, head = publish(tmp_path)
-    repo = tmp_path / "site"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    git(repo, "config", "user.email", "writer@example.org")
-    git(repo, "config", "user.name", "Writer")
-    git(repo, "config", "commit.gpgsign", "false")
+    repo = writers_repo(tmp_path / "site")
     (repo / ".pre-commit-config.yaml").write_text(config.replace(README_URL, str(published)))
     env = offline_env(tmp_path)
 
