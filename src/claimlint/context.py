@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .vocabregex import LazyRegex
+
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
@@ -18,7 +20,7 @@ _CLAUSE_BREAKS = frozenset(", ; : — – ( ) but however although though while 
 _NEGATION_WINDOW = 6
 # Evidence-denying phrases reach the whole sentence before the match:
 # "There is no good clinical evidence that exosomes regrow hair".
-_DENIAL = re.compile(
+_DENIAL = LazyRegex(
     r"\b(?:no|little|insufficient|limited|not enough|lack of|without)\s+(?:\w+\s+){0,2}"
     r"(?:evidence|proof|data|studies|research)\b"
     r"|\bunproven\b|\bnot\s+(?:been\s+|yet\s+|be\s+)?(?:proven|shown|established|demonstrated)\b"
@@ -27,7 +29,6 @@ _DENIAL = re.compile(
     r"|\b(?:no|none\s+of\s+(?:the|these|those|them))\s+(?:[\w-]+\s+){0,3}?"
     r"(?:is|are|was|were|has\s+been|have\s+been)\s+(?:yet\s+)?"
     r"(?:approved|cleared|licensed|authori[sz]ed|proven|shown)\b",
-    re.IGNORECASE,
 )
 _HEDGES = frozenset(
     "may might could possibly potentially perhaps maybe appear appears appeared seem seems "
@@ -36,7 +37,7 @@ _HEDGES = frozenset(
 )
 _HELP_HEDGE = frozenset("can could may might".split())
 # Reported or critical framing: the copy describes someone else's claim.
-_REPORTED = re.compile(
+_REPORTED = LazyRegex(
     r"\b(?:claims?|claimed|claiming)\s+(?:that|to)\b|\bso[- ]called\b|\ballege(?:d|dly)?\b"
     r"|\bmyths?\b|\bbeware\b|\bbe\s+(?:wary|skeptical|sceptical|careful)\b"
     r"|\b(?:marketed|advertised|sold|promoted|touted|billed)\s+"
@@ -55,7 +56,6 @@ _REPORTED = re.compile(
     r"|\b(?:don['’]t|do\s+not|never)\s+(?:believe|trust)\b"
     r"|\bsome\s+(?:clinics|providers|companies|sellers|websites|ads|brands|marketers)\s+"
     r"(?:say|claim|promise|advertise|suggest|state)",
-    re.IGNORECASE,
 )
 _QUESTION_END = re.compile(r"\?[\s”\"’')\]]*$")
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from .context import is_hedged, is_negated, is_question, is_reported
 from .document import Document
+from .prefilter import fold
+from .vocabregex import LazyRegex
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -27,33 +29,29 @@ Lexicon = Any
 
 # Page-level cues of who speaks and why: a page that sells (prices, booking, "our
 # clinic") against one that informs (studies, risks, a regulator's or journal's voice).
-_CUES: dict[str, re.Pattern[str]] = {
-    name: re.compile(rx, re.IGNORECASE)
-    for name, rx in {
-        "price": r"[$£€]\s?\d|\b\d+\s?(?:usd|gbp|aud|eur)\b|\bper\s+session\b|\bfrom\s+[$£€]",
-        "book": r"\b(?:book|schedule|reserve|call\s+(?:us|now|today)|contact\s+us|enquire|"
-                r"get\s+in\s+touch|request\s+(?:a|your)|free\s+consultation)\b",
-        "offer": r"\b(?:offer|discount|save|special|package|membership|voucher|deal)\b"
-                 r"|\d+\s?%\s+off\b",
-        "we": r"\b(?:we|our|us|we're|we['’]ve)\b",
-        "you": r"\b(?:you|your|you['’]ll|you're)\b",
-        "study": r"\b(?:study|studies|trial|trials|research|researchers|evidence|meta-analysis|"
-                 r"review|participants|cohort|randomi[sz]ed|placebo)\b",
-        "risk": r"\b(?:risks?|side[- ]effects?|adverse|complications?|warn(?:s|ing|ed)?|"
-                r"caution|unproven|unapproved|not\s+approved)\b",
-        "authority": r"\b(?:fda|mhra|tga|nhs|cdc|nih|ahpra|regulators?|agency|government|"
-                     r"journal|university|hospital|encyclop(?:a|ae)dia|wikipedia)\b",
-        "patient": r"\b(?:patients?\s+should|talk\s+to\s+your\s+(?:doctor|gp)|ask\s+your|"
-                   r"speak\s+to\s+your|see\s+a\s+doctor)\b",
-    }.items()
-}
-_CONDITION_FORM = re.compile(
+_CUES = {name: LazyRegex(rx) for name, rx in {
+    "price": r"[$£€]\s?\d|\b\d+\s?(?:usd|gbp|aud|eur)\b|\bper\s+session\b|\bfrom\s+[$£€]",
+    "book": r"\b(?:book|schedule|reserve|call\s+(?:us|now|today)|contact\s+us|enquire|"
+            r"get\s+in\s+touch|request\s+(?:a|your)|free\s+consultation)\b",
+    "offer": r"\b(?:offer|discount|save|special|package|membership|voucher|deal)\b"
+             r"|\d+\s?%\s+off\b",
+    "we": r"\b(?:we|our|us|we're|we['’]ve)\b",
+    "you": r"\b(?:you|your|you['’]ll|you're)\b",
+    "study": r"\b(?:study|studies|trial|trials|research|researchers|evidence|meta-analysis|"
+             r"review|participants|cohort|randomi[sz]ed|placebo)\b",
+    "risk": r"\b(?:risks?|side[- ]effects?|adverse|complications?|warn(?:s|ing|ed)?|"
+            r"caution|unproven|unapproved|not\s+approved)\b",
+    "authority": r"\b(?:fda|mhra|tga|nhs|cdc|nih|ahpra|regulators?|agency|government|"
+                 r"journal|university|hospital|encyclop(?:a|ae)dia|wikipedia)\b",
+    "patient": r"\b(?:patients?\s+should|talk\s+to\s+your\s+(?:doctor|gp)|ask\s+your|"
+               r"speak\s+to\s+your|see\s+a\s+doctor)\b",
+}.items()}
+_CONDITION_FORM = LazyRegex(
     r"\b(?:\w+(?:itis|osis|opathy|algia)|diseases?|disorders?|syndromes?|injur(?:y|ies)|"
-    r"deficienc(?:y|ies)|pain|aches?|scars?|scarring|dysfunction|insomnia|fatigue)\b",
-    re.IGNORECASE)
+    r"deficienc(?:y|ies)|pain|aches?|scars?|scarring|dysfunction|insomnia|fatigue)\b")
 _WORD = re.compile(r"[a-z][a-z'’-]*|\d+(?:[.,]\d+)?%?|[%$£€?!]")
 _STOP = frozenset("the a an of and or to in for on with is are be as at by it this that".split())
-_QUOTE = re.compile(r"[“”\"]|\b(?:says|said|told|tells|explains|according)\b", re.IGNORECASE)
+_QUOTE = LazyRegex(r"[“”\"]|\b(?:says|said|told|tells|explains|according)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +74,9 @@ def page_cues(document: Document) -> Features:
     """
     text = "\n".join(s.text for s in document.segments)
     n = max(len(document.segments), 1)
-    return {f"pg:{name}": min(len(rx.findall(text)) / n, 1.0) for name, rx in _CUES.items()}
+    folded = fold(text)
+    return {f"pg:{name}": min(sum(1 for _ in rx.finditer(text, folded)) / n, 1.0)
+            for name, rx in _CUES.items()}
 
 
 @functools.lru_cache(maxsize=4)

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .nlp import add_phrases, set_lemmas
-from .prefilter import Prefilter
+from .prefilter import Prefilter, fold
 from .ruleset import Matchers, Rule
 from .vocabregex import LazyRegex, VocabRegex, regex_needs, runnable
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.matcher import Matcher
     from spacy.tokens import Doc
 
 # Slots are the places a rule can name matchers; each (rule, slot) is one key.
@@ -46,19 +47,23 @@ class CompiledRules:
     accept: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import PhraseMatcher
 
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        self.matcher = Matcher(self.nlp.vocab)
-        self.regexes: list[tuple[tuple[int, str], LazyRegex | VocabRegex]] = []
+        # One matcher per token pattern, run only on docs holding every token it needs:
+        # a pattern's IN lists are checked token by token in Python, so the few that
+        # can match should be the only ones run.
+        self._patterns: list[tuple[Matcher, tuple[tuple[str, frozenset[int]], ...]]] = []
+        # One regex per distinct pattern, with every (rule, slot) that uses it.
+        self.regexes: list[tuple[list[tuple[int, str]], LazyRegex | VocabRegex]] = []
+        self._regex_at: dict[str, int] = {}
         self._keys: dict[int, tuple[int, str]] = {}
-        self._pattern_needs: list[tuple[tuple[str, frozenset[int]], ...]] = []
         for index, rule in enumerate(self.rules):
             for slot, matchers in _slots(rule):
                 self._add(index, slot, matchers)
         if self.accept:
             self._add(ACCEPT[0], ACCEPT[1], Matchers(terms=self.accept))
-        self._pooled_needs = _pooled(self._pattern_needs)
+        self._pooled_needs = _pooled([needs for _, needs in self._patterns])
         self._prefilter = Prefilter([regex_needs(rx) for _, rx in self.regexes])
 
     def _add(self, index: int, slot: str, matchers: Matchers) -> None:
@@ -67,12 +72,24 @@ class CompiledRules:
         self._keys[self.nlp.vocab.strings.add(name)] = key
         variants = [v for term in matchers.terms for v in term_variants(term)]
         add_phrases(self.phrases, name, self.nlp, variants)
-        if matchers.patterns:
-            self.matcher.add(name, [list(p) for p in matchers.patterns])
-            self._pattern_needs.extend(map(token_needs, matchers.patterns))
+        from spacy.matcher import Matcher
+
+        for pattern in matchers.patterns:
+            matcher = Matcher(self.nlp.vocab)
+            matcher.add(name, [list(pattern)])
+            self._patterns.append((matcher, token_needs(pattern)))
         vocabulary = dict(matchers.vocabulary)
         for rx in matchers.regex:
-            self.regexes.append((key, runnable(rx, vocabulary)))
+            compiled = runnable(rx, vocabulary)
+            # Rules of two categories often share a pattern; a pattern that names a large
+            # vocabulary depends on the rule's vocabulary too and is never shared.
+            at = self._regex_at.get(rx) if isinstance(compiled, LazyRegex) else None
+            if at is None:
+                if isinstance(compiled, LazyRegex):
+                    self._regex_at[rx] = len(self.regexes)
+                self.regexes.append(([key], compiled))
+            else:
+                self.regexes[at][0].append(key)
 
     def hits(self, docs: Sequence[Doc], texts: Sequence[str] | None = None) -> list[Hits]:
         """Return, per segment doc, the character spans each (rule index, slot) matched.
@@ -84,7 +101,8 @@ class CompiledRules:
         out: list[Hits] = []
         for doc in docs:
             found: Hits = defaultdict(list)
-            matches = [*self.phrases(doc), *(self.matcher(doc) if self._may_match(doc) else ())]
+            matches = [*self.phrases(doc), *(m for matcher in self._matchers_for(doc)
+                                             for m in matcher(doc))]
             if matches:
                 # Span.start_char and end_char, without building Span and Token objects.
                 idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
@@ -93,29 +111,34 @@ class CompiledRules:
                     found[keys[match_id]].append((idx[start], idx[end - 1] + length[end - 1]))
             out.append(found)
         for text, found in zip(texts or [doc.text for doc in docs], out, strict=True):
-            for key, rx in self._regexes_for(text):
-                for m in rx.finditer(text):
+            folded = fold(text)
+            for users, rx in self._regexes_for(text, folded):
+                spans = []
+                for m in rx.finditer(text, folded):
                     group = "match" if "match" in rx.groupindex and m.group("match") else 0
                     if m.end(group) > m.start(group):
-                        found[key].append((m.start(group), m.end(group)))
+                        spans.append((m.start(group), m.end(group)))
+                if spans:
+                    for key in users:
+                        found[key].extend(spans)
         return out
 
-    def _may_match(self, doc: Doc) -> bool:
-        """False when no token pattern can match: one of its required tokens is absent."""
-        if not self._pattern_needs:
-            return False
+    def _matchers_for(self, doc: Doc) -> list[Matcher]:
+        """The token-pattern matchers that can match ``doc``: each needed token is present."""
+        if not self._patterns:
+            return []
         lowers, lemmas = doc.to_array(["LOWER", "LEMMA"]).T.tolist()
         pooled = self._pooled_needs
         if pooled and pooled["LOWER"].isdisjoint(lowers) and pooled["LEMMA"].isdisjoint(lemmas):
-            return False
+            return []
         present = {"LOWER": set(lowers), "LEMMA": set(lemmas)}
-        return any(all(not values.isdisjoint(present[attr]) for attr, values in needs)
-                   for needs in self._pattern_needs)
+        return [matcher for matcher, needs in self._patterns
+                if all(not values.isdisjoint(present[attr]) for attr, values in needs)]
 
-    def _regexes_for(self, text: str
-                     ) -> list[tuple[tuple[int, str], LazyRegex | VocabRegex]]:
-        """Return, in order, the regexes that can match ``text``."""
-        selected = self._prefilter.select(text)
+    def _regexes_for(self, text: str, folded: str | None
+                     ) -> list[tuple[list[tuple[int, str]], LazyRegex | VocabRegex]]:
+        """Return, in order, the regexes that can match ``text`` (``folded``: fold(text))."""
+        selected = self._prefilter.select(text, folded)
         return self.regexes if selected is None else [self.regexes[n] for n in selected]
 
 

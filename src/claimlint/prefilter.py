@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .cache import Memo
@@ -32,6 +32,7 @@ _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
 _NOCASE = _sre.SRE_FLAG_IGNORECASE
 Needs = frozenset[str]
 _REQUIRED = Memo("regex-needs")
+_FOLDED = Memo("folded-patterns")
 
 
 def required_strings(pattern: str, flags: int = 0) -> tuple[Needs, ...]:
@@ -155,9 +156,13 @@ class Prefilter:
                 self._other.append((text, frozenset(held), self._gated(held)))
         self._by_word: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
 
-    def select(self, text: str) -> list[int] | None:
-        """Return, in order, the regexes that may match ``text``; None to run them all."""
-        folded = fold(text)
+    def select(self, text: str, folded: str | None = None) -> list[int] | None:
+        """Return, in order, the regexes that may match ``text``; None to run them all.
+
+        ``folded`` is ``fold(text)`` when the caller has it.
+        """
+        if folded is None:
+            folded = fold(text)
         if folded is None:
             return None
         by_word = self._by_word
@@ -205,6 +210,72 @@ def fold(text: str) -> str | None:
         if peer:
             table[ord(char)] = peer
     return text.translate(table).lower() if table else text.lower()
+
+
+# Escapes naming a character by code (\x41 is "A") or a group, which lower-casing the
+# pattern would not reach; inline flags that turn case-insensitivity off.
+_UNSURE = re.compile(r"\\(?:[xuUN0-9])|\(\?[a-zA-Z]*-")
+_LETTERS = re.compile(r"\\.|\(\?P|[A-Z]", re.DOTALL)
+
+
+def folded_pattern(pattern: str) -> str | None:
+    """``pattern`` rewritten to run case-sensitively on ``fold(text)``; None when unsure.
+
+    Case-insensitive matching costs ``re`` about three times as much. Answers are
+    remembered between runs.
+    """
+    return _FOLDED.get(pattern, lambda: _folded_pattern(pattern) or "") or None
+
+
+def _folded_pattern(pattern: str) -> str | None:
+    """folded_pattern, computed.
+
+    Where the case-insensitive ``pattern`` matches ``text``, the result matches
+    ``fold(text)`` at the same offsets: its letters are lower-cased (escapes such as
+    ``\\S`` kept), and fold lower-cases the text and maps the non-ASCII letters that
+    match ASCII ones to them. A cased non-ASCII letter in the pattern (whose other
+    forms, such as a final sigma, fold does not map) makes it unsure.
+    """
+    if _UNSURE.search(pattern) or any(not c.isascii() and c.lower() != c.upper()
+                                      for c in pattern):
+        return None
+    # Escapes and the "(?P" of named groups are kept as written.
+    lowered = _LETTERS.sub(lambda m: m.group().lower() if len(m.group()) == 1 else m.group(),
+                           pattern)
+    try:
+        parsed = _sre_parse.parse(pattern, _NOCASE)
+        same_groups = _sre_parse.parse(lowered).state.groupdict == parsed.state.groupdict
+    except re.error:
+        return None
+    return lowered if same_groups and all(map(_lowers_alike, _ranges(parsed))) else None
+
+
+def _ranges(node: Any) -> Iterator[tuple[int, int]]:
+    """Yield the (first, last) code points of every character range in a parsed regex."""
+    if isinstance(node, tuple) and len(node) == 2 and node[0] is _sre.RANGE:
+        yield node[1]
+    elif isinstance(node, (list, tuple, _sre_parse.SubPattern)):
+        for item in node:
+            yield from _ranges(item)
+
+
+def _lowers_alike(bounds: tuple[int, int]) -> bool:
+    """Whether a range, lower-cased, holds the same lower-case text as it does ignoring case.
+
+    "[A-Z]" becomes "[a-z]" alike, but "[A-z]" would lose the "[]^_`" it spans.
+    """
+    lo, hi = bounds
+    if hi > 127:
+        return not any(chr(c).isalpha() for c in range(lo, 128))
+    low_lo, low_hi = ord(chr(lo).lower()), ord(chr(hi).lower())
+    for code in range(128):
+        char = chr(code)
+        if char.isupper():
+            continue  # fold leaves no upper-case letter in the text
+        before = lo <= code <= hi or lo <= ord(char.upper()) <= hi
+        if before != (low_lo <= code <= low_hi):
+            return False
+    return True
 
 
 def _peer(char: str) -> str | None:
