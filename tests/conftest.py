@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # The suite never writes to the user's cache; its own is shared by every test and
 # subprocess of a run, as a user's is by every run.
 os.environ.setdefault("CLAIMLINT_CACHE_DIR", tempfile.mkdtemp(prefix="claimlint-test-cache-"))
+# Nor does it start warm servers: its subprocesses run in-process, as before servers;
+# test_server.py starts its own, in a folder of its own, and stops them.
+os.environ.setdefault("CLAIMLINT_NO_SERVER", "1")
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ ENV_OFF = "CLAIMLINT_NO_CACHE"
 # A memo is read whole at start-up: past this many entries new ones are not kept.
 MAX_ENTRIES = 100_000
 _T = TypeVar("_T")
+_MEMOS: list[Memo] = []
 
 
 def cache_dir() -> Path | None:
@@ -56,6 +57,13 @@ def _salt() -> str:
     return digest.hexdigest()[:16]
 
 
+def save_all() -> None:
+    """Save every memo that grew: for a process that ends without running atexit (a warm
+    server and its runs, which skip the interpreter's slow teardown)."""
+    for memo in _MEMOS:
+        memo.save()
+
+
 class Memo:
     """One persistent table of input -> result, read on first use and saved when it grew."""
 
@@ -63,6 +71,7 @@ class Memo:
         self.name = name
         self._table: dict[str, Any] | None = None
         self._added: dict[str, Any] = {}
+        _MEMOS.append(self)
 
     def _path(self) -> Path | None:
         folder = cache_dir()

@@ -35,6 +35,11 @@ examples:
   claimlint test-rules my-rules.yaml           run a rule file's examples after editing it
   claimlint init && claimlint config           start a config file and show what applies
 
+warm server (Linux): after a first 'check', a background server keeps spaCy and the
+rules loaded so the next ones start at once (see 'claimlint server status');
+CLAIMLINT_NO_SERVER=1 or CI=true runs every check in-process, CLAIMLINT_SERVER_IDLE=SECONDS
+sets how long it waits for a run (default 900) and CLAIMLINT_SERVER_DIR where its socket is
+
 exit codes: 0 no finding at or above --fail-on, 1 findings (or an unused approval, or a
 file that could not be read), 2 usage, config or rule error
 """
@@ -229,6 +234,19 @@ def _parser() -> argparse.ArgumentParser:
                         default="text", help="report format (default: text)")
     config.add_argument("--config", default=None, metavar="PATH",
                         help="a config file that applies to every PATH instead")
+
+    server = sub.add_parser(
+        "server", help="show, start or stop the warm server that makes 'check' start fast",
+        description="'claimlint check' hands its run to a server that keeps spaCy and the "
+                    "rules loaded, and starts one in the background when none runs. It serves "
+                    "only its own user, through a socket in $XDG_RUNTIME_DIR/claimlint (or "
+                    "a private folder in the temporary folder), and stops after 15 minutes "
+                    "without a run, or when claimlint or spaCy is upgraded. Set "
+                    "CLAIMLINT_NO_SERVER=1 to run every check in-process; CI runs do.")
+    server.add_argument("action", nargs="?", choices=("status", "start", "stop"),
+                        default="status",
+                        help="status (default; exit 1 when none runs), start, or stop every "
+                             "claimlint server of this user")
     return parser
 
 
@@ -240,6 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         with stop_on_signals():
+            if args.command == "server":  # it only talks to a server: no spaCy here
+                from .client import server_command
+
+                return server_command(args.action)
             from . import commands
 
             name = {"baseline": "baseline_cmd"}.get(args.command, args.command.replace("-", "_"))
@@ -262,6 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The claimlint program: run the command line, then exit with its code."""
+    from .client import forward
+
+    forward(sys.argv[1:])  # exits here when a warm server ran it
     code = main()
     # The run is over and its report written; Python's teardown (a few hundred ms with
     # spaCy loaded) must not turn a late Ctrl-C or SIGTERM into a silent kill.

@@ -140,6 +140,18 @@ def check(args: argparse.Namespace) -> int:
     return exit_code(result, args.fail_on or project.fail_on)
 
 
+def warm(args: argparse.Namespace) -> None:
+    """Build the linters a ``check`` with ``args`` would use first (the working directory's
+    config and those of the folders named): a warm server keeps them for its runs."""
+    project = _project(args)
+    folders = {"."}
+    for path in (args.paths or ["."])[:16]:
+        name = args.stdin_filename if path == "-" else path
+        folders.add(name if os.path.isdir(name) else os.path.dirname(name) or ".")
+    for folder in sorted(folders):
+        project.linter(project.config(folder))
+
+
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A rich progress bar on stderr for long runs, only on a terminal and not with --quiet."""

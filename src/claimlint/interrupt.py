@@ -60,6 +60,11 @@ def stop_on_signals() -> Iterator[None]:
         _pending.clear()
 
 
+def request_stop(signum: int) -> None:
+    """Stop the run as if ``signum`` had arrived (held while a file is being written)."""
+    _handle(signum, None)
+
+
 def _handle(signum: int, frame: FrameType | None) -> None:
     if _owner != [os.getpid()]:  # a forked worker before in_worker(): just end
         signal.signal(signum, signal.SIG_DFL)

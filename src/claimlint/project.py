@@ -20,6 +20,66 @@ from .findings import FileError, Finding, LintResult
 from .ruleset import Rule, load_ruleset
 
 
+class LinterPool:
+    """Linters kept from one Project to the next in a long-lived process (a warm server,
+    issue 13), the most recently used last; empty unless given a size.
+
+    A linter is found by its lint settings (every config value is in them, so an edited
+    config asks for another) and is used only while the files those settings name (rule
+    files, a model folder) have the size and time they had when it was built.
+    """
+
+    def __init__(self, size: int = 0):
+        self.size = size
+        self._kept: list[tuple[Options, tuple[tuple[str, int, int, int], ...], Linter]] = []
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def linters(self) -> list[Linter]:
+        """The kept linters, the most recently used last."""
+        return [linter for _, _, linter in self._kept]
+
+    def get(self, same: Options) -> Linter | None:
+        """Return the kept linter for these settings if its files are unchanged."""
+        for n, (options, stamp, linter) in enumerate(self._kept):
+            if options == same:
+                if stamp != sources(same):
+                    del self._kept[n]
+                    return None
+                self._kept.append(self._kept.pop(n))
+                return linter
+        return None
+
+    def keep(self, same: Options, stamp: tuple[tuple[str, int, int, int], ...],
+             linter: Linter) -> None:
+        """Keep a linter built while its files were as ``stamp`` says."""
+        if not self.size:
+            return
+        kept = [k for k in self._kept if k[0] != same]
+        self._kept = [*kept[max(0, len(kept) - self.size + 1):], (same, stamp, linter)]
+
+
+def sources(options: Options) -> tuple[tuple[str, int, int, int], ...]:
+    """The files a linter reads besides claimlint's own: each rule file and the model
+    folder's files, with its size, modification time and inode (an editor may replace it)."""
+    paths = list(options.rule_paths)
+    if options.model and os.path.isdir(options.model):
+        paths.append(Path(options.model))
+    stamp = []
+    for path in paths:
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            try:
+                info = file.stat()
+            except OSError:
+                continue  # gone: building the linter says so, in its own words
+            stamp.append((os.path.abspath(file), info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(stamp)
+
+
+POOL = LinterPool()
+
+
 class Project:
     """Which config applies to each file, and the linters that apply them."""
 
@@ -85,14 +145,17 @@ class Project:
         # not call for another linter: configs that differ in nothing else share one.
         same = replace(options, include=(), exclude=(),
                        root=options.root if options.overrides else Path())
-        linter = next((lt for o, lt in self._built if o == same), None)
+        linter = next((lt for o, lt in self._built if o == same), None) or POOL.get(same)
         if linter is None:
+            stamp = sources(same) if POOL.size else ()  # before reading: an edit meanwhile
             ruleset = load_ruleset(options.packs, options.rule_paths, options.vocabulary)
             check_names(config, ruleset)
             linter = Linter(options, ruleset)
-            self._built.append((same, linter))
+            POOL.keep(same, stamp, linter)
         else:
             check_names(config, linter.ruleset)
+        if all(lt is not linter for _, lt in self._built):
+            self._built.append((same, linter))
         self._linters[config.path] = linter
         return linter
 
