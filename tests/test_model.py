@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -250,3 +251,35 @@ def test_a_snippet_too_short_to_judge_keeps_its_rule_findings(tmp_path: Path) ->
     found, decide = _decide(tmp_path, "Exosome injections regrow hair.\n", keep=0.5)
     kept = decide(0.9)
     assert len(kept) == len(found.findings) and all(f.confidence == 0.3 for f in kept)
+
+
+PROBABILITIES = """
+import hashlib, sys
+from pathlib import Path
+from claimlint import Linter
+from claimlint.extract import load_documents
+from claimlint.features import sentence_units
+linter = Linter()
+engine = linter.engine
+digest = hashlib.sha256()
+for path in sorted(Path(sys.argv[1]).rglob("*.md")):
+    for document in load_documents(path):
+        docs = list(linter.nlp.pipe([s.text for s in document.segments]))
+        found = engine.rule_findings(document, docs)
+        units = sentence_units(document, docs, found, engine.lexicon, 0.7)
+        if units.units:
+            digest.update(engine.decision.model.probabilities(units).tobytes())
+print(digest.hexdigest())
+"""
+
+
+def test_probabilities_do_not_depend_on_the_hash_seed() -> None:
+    # The model sums a sentence's weights in its features' order: walking a set in hash
+    # order made the last bit of a probability differ between processes.
+    out = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", PROBABILITIES, str(ROOT / "examples")],
+                             capture_output=True, text=True, env=env, check=True)
+        out.add(run.stdout.strip())
+    assert len(out) == 1

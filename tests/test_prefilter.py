@@ -8,8 +8,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from claimlint import citations, context, features
-from claimlint.prefilter import Prefilter, fold, folded_pattern, required_strings
+from claimlint.prefilter import (
+    Prefilter,
+    fold,
+    folded_pattern,
+    relaxed_gate,
+    required_strings,
+)
 from claimlint.ruleset import available_packs, compile_regex, load_ruleset
+from claimlint.vocabregex import LazyRegex
 
 RULES = load_ruleset(tuple(available_packs())).rules
 REGEXES = sorted({rx for r in RULES
@@ -84,6 +91,17 @@ def test_has_citation_runs_only_patterns_that_can_match(cited: str, example: str
     text = _mutate(f"{example} {cited}" if data.draw(st.booleans()) else cited, data)
     every_pattern = next(citations._candidates(text), None) is not None
     assert citations.has_citation(text) == every_pattern
+    for _, pattern, gate in citations._PATTERNS:
+        if gate is not None and pattern.search(text):
+            assert gate.search(text), (pattern.pattern, text)
+
+
+def test_citation_gates_pass_every_citation_they_guard() -> None:
+    gated = [(p, g) for _, p, g in citations._PATTERNS if g is not None]
+    assert len(gated) == 3
+    for text in [*CITED, "(Smith & Jones, n.d.)", "Lee et al. in press", "less shedding (1, 2).", "less shedding 1,2"]:
+        for pattern, gate in gated:
+            assert not pattern.search(text) or gate.search(text), (pattern.pattern, text)
 
 
 # The case-insensitive regexes of the context tests and the model's features.
@@ -96,8 +114,12 @@ FOLDED = [(rx, re.compile(lowered)) for rx in [*REGEXES, *OWN]
 def test_folded_patterns_refuse_what_lower_casing_would_change() -> None:
     assert folded_pattern(r"\bStudies\s+SHOW\b") == r"\bstudies\s+show\b"
     assert folded_pattern(r"[A-Z]\S+(?P<match>X)(?P=match)") == r"[a-z]\S+(?P<match>x)(?P=match)"
-    for unsure in (r"[A-z]", r"(?-i:[A-Z])x", r"\x41", r"(?P<Name>a)", "\u03a3", "caf\u00c9"):
+    for unsure in (r"[A-z]", r"(?-i:[A-Z])x", r"\x41", r"\\\x4B", r"\xe9", r"(?P<Name>a)",
+                   "\u03a3", "caf\u00c9"):
         assert folded_pattern(unsure) is None, unsure
+    # A caseless character named by code stays as written; an escaped backslash is no code.
+    assert folded_pattern("IT\\x27S [\\x27\u2019]") == "it\\x27s [\\x27\u2019]"
+    assert folded_pattern(r"A\\x41") == r"a\\x41"
     assert all(folded_pattern(rx) for rx in OWN)  # these always take the fast path
     assert len(FOLDED) > len(REGEXES) / 2
 
@@ -122,3 +144,37 @@ def test_folded_patterns_match_mutated_examples_alike(a: str, b: str, data: st.D
                max_size=60))
 def test_folded_patterns_match_arbitrary_text_alike(text: str) -> None:
     _same_matches(text)
+
+
+# Rule regexes with case-sensitive groups (acronyms, names) run from where their gate matches.
+GATED = [LazyRegex(rx) for rx in REGEXES if "(?-i:" in rx and relaxed_gate(rx)]
+
+
+def test_relaxed_gates_refuse_what_could_lose_a_match() -> None:
+    # Accepting more inside these can accept less overall, so no gate is offered:
+    # "(?>a|ab)c" commits to "a" and fails on "abc", where "(?>(?-i:A)|ab)c" matches.
+    for unsure in (r"(?>(?-i:A)|ab)c", r"x(?!(?-i:A))", r"(?-i:x(?!a))", r"(?-i:(a))\1",
+                   r"(?-i:A)++b", r"(?-i:A)?(?(1)b|c)", r"no\(?-i:x)"):
+        assert relaxed_gate(unsure) is None, unsure
+    assert relaxed_gate(r"\btreats\s+(?-i:MS)\b(?!\w)") == r"\btreats\s+(?:ms)\b(?!\w)"
+    assert len(GATED) > 10
+
+
+def _gated_alike(text: str) -> None:
+    for rx in GATED:
+        expected = [m.span() for m in re.finditer(rx.pattern, text, re.IGNORECASE)]
+        assert [m.span() for m in rx.finditer(text)] == expected, (rx.pattern, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(EXAMPLES), st.sampled_from(EXAMPLES), st.data())
+def test_gated_regexes_match_mutated_examples_alike(a: str, b: str, data: st.DataObject) -> None:
+    _gated_alike(_mutate(f"{a}\n{b}" if data.draw(st.booleans()) else f"{a} {b}", data))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["treats", "helps with", "PRP", "prp", "MS", "Ms", "ms", "ALS",
+                                 "als", "hair loss", "Dr", "Sarah", "sarah", ",", " ", "\n", "34",
+                                 "says", "'s", "\u212a", "\u017f"]), max_size=14))
+def test_gated_regexes_match_arbitrary_text_alike(words: list[str]) -> None:
+    _gated_alike(" ".join(words))

@@ -116,6 +116,26 @@ _SUPERS = rf"[{_SUPERSCRIPT}]+(?:[,⁻\u2013-][{_SUPERSCRIPT}]+){{0,5}}"
 # commas alone, after its last word ("... improved 1,2", not "over 1,200").
 _EOL = r"[ \t]*(?:\n|$)"
 
+_AUTHOR_YEAR = (
+    rf"\({_ITEM}(?:\s*;\s*{_ITEM}){{0,9}}\)"
+    rf"|\b{_SURNAME}(?:\s*,\s*{_SURNAME}){{0,7}}{_ET_AL}(?:,\s*|\s+)"
+    rf"(?:\({_YEARS}\)|{_YEARS})"
+    rf"|(?<=[Aa]ccording to ){_AUTHORS}\s+\({_YEARS}\)"
+    rf"|\b{_AUTHORS}\s+\({_YEARS}\)(?=,?\s+(?:{_VERBS})\b)"
+)
+_NOTES_IN_PARENS = (
+    rf"{_WORD_BEFORE}[.,;:!?]?[ \t]?(?P<cite>\({_REF}\))"
+    r"(?=[ \t\"'\u2019\u201d]*(?:[.;:!?]|\n|$))"
+)
+_BARE_NOTES = (
+    rf"{_WORD_BEFORE}[ \t]?(?P<cite>[0-9]{{1,2}}(?:,[0-9]{{1,2}}){{1,19}})"
+    rf"(?=[.!?](?:\s|$)|{_EOL})"
+)
+# Every match of these costly patterns holds a match of a cheap one, searched for
+# first: each author-year form has a year, a note list in brackets opens "(digit",
+# and a bare one has a comma between digits.
+_GATES = {_AUTHOR_YEAR: _YEAR, _NOTES_IN_PARENS: r"\([0-9]", _BARE_NOTES: "[0-9],[0-9]"}
+
 _SOURCES: tuple[tuple[CitationKind, str], ...] = (
     (
         "doi",
@@ -141,36 +161,22 @@ _SOURCES: tuple[tuple[CitationKind, str], ...] = (
         r";\s*\d{1,4}(?:\s*\([\w -]+\))?:\s*[eE]?\d+(?:[-\u2013][eE]?\d+)?"
         rf"|{_JOURNAL},\s+\d{{1,4}}\(\d{{1,4}}\),\s+[eE]?\d+(?:[-\u2013][eE]?\d+)?",
     ),
-    (
-        "author-year",
-        rf"\({_ITEM}(?:\s*;\s*{_ITEM}){{0,9}}\)"
-        rf"|\b{_SURNAME}(?:\s*,\s*{_SURNAME}){{0,7}}{_ET_AL}(?:,\s*|\s+)"
-        rf"(?:\({_YEARS}\)|{_YEARS})"
-        rf"|(?<=[Aa]ccording to ){_AUTHORS}\s+\({_YEARS}\)"
-        rf"|\b{_AUTHORS}\s+\({_YEARS}\)(?=,?\s+(?:{_VERBS})\b)",
-    ),
+    ("author-year", _AUTHOR_YEAR),
     ("numbered", r"\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3}){0,19}\](?![(:])"),
-    (
-        "numbered",
-        rf"{_WORD_BEFORE}[.,;:!?]?[ \t]?(?P<cite>\({_REF}\))"
-        r"(?=[ \t\"'\u2019\u201d]*(?:[.;:!?]|\n|$))",
-    ),
+    ("numbered", _NOTES_IN_PARENS),
     (
         "numbered",
         rf"(?:(?<=[^\W\d_][.!?])|(?<=%[.!?]))[ \t]?(?P<cite>{_REF}|{_SUPERS})(?={_EOL})",
     ),
-    (
-        "numbered",
-        rf"{_WORD_BEFORE}[ \t]?(?P<cite>[0-9]{{1,2}}(?:,[0-9]{{1,2}}){{1,19}})"
-        rf"(?=[.!?](?:\s|$)|{_EOL})",
-    ),
+    ("numbered", _BARE_NOTES),
     (
         "footnote",
         rf"\[\^[\w-]+\](?!:)|{_AFTER_WORD}(?:[{_SUPERSCRIPT}]+"
         rf"(?:[,⁻\u2013-][{_SUPERSCRIPT}]+){{0,5}}|\^\d{{1,3}}\b)",
     ),
 )
-_PATTERNS = tuple((kind, LazyRegex(source, 0)) for kind, source in _SOURCES)
+_PATTERNS = tuple((kind, LazyRegex(source, 0), LazyRegex(_GATES[source], 0) if source in _GATES
+                   else None) for kind, source in _SOURCES)
 # Kinds whose pattern may swallow the sentence's closing punctuation.
 _TRIMMED = frozenset({"url", "doi"})
 _TRAILING = ".,;:!?'\"\u2019\u201d"
@@ -215,7 +221,9 @@ def _candidates(text: str, ranks: Iterable[int] | None = None
     ``ranks`` limits the search to those patterns (in order); None searches them all.
     """
     for rank in range(len(_PATTERNS)) if ranks is None else ranks:
-        kind, pattern = _PATTERNS[rank]
+        kind, pattern, gate = _PATTERNS[rank]
+        if gate is not None and gate.search(text) is None:
+            continue
         for match in pattern.finditer(text):
             # A pattern that needs context names the citation itself as a group.
             group = "cite" if "cite" in pattern.groupindex else 0
@@ -241,4 +249,4 @@ def has_citation(text: str) -> bool:
 
 @functools.cache
 def _prefilter() -> Prefilter:
-    return Prefilter([required_strings(p.pattern, p.flags) for _, p in _PATTERNS])
+    return Prefilter([required_strings(p.pattern, p.flags) for _, p, _ in _PATTERNS])

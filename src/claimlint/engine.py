@@ -167,8 +167,8 @@ class Engine:
             if rule.when.sentence_has and not seg.within((index, "when.sentence"), sent):
                 continue
             reason = self._cancelled(index, rule, seg, sent, span)
-            hedged = is_hedged(sent, span.start)
-            if reason is None and hedged and rule.unless.hedged:
+            hedged = reason is None and is_hedged(sent, span.start)
+            if hedged and rule.unless.hedged:
                 reason = "hedged"
             if reason is not None:
                 cancelled.append(Cancelled(seg.segment.source_start(start), rule.id,

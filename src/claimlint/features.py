@@ -166,14 +166,16 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
             if segment.scope == "list":
                 for w in lead_in:
                     feats[f"l:{w}"] = 1.0
-            for c in previous:
+            # Sets are walked in sorted order: the model sums a sentence's weights in its
+            # features' order, so a hash-seeded order could change a probability's last bit.
+            for c in sorted(previous):
                 feats[f"prev:{c}"] = 1.0
             named = {name for at, name in classes if sent.start_char <= at < sent.end_char}
-            feats.update(dict.fromkeys(named, 1.0))
+            feats.update(dict.fromkeys(sorted(named), 1.0))
             if _CONDITION_FORM.search(text, sent.start_char, sent.end_char):
                 named.add("v:condition-form")
                 feats["v:condition-form"] = 1.0
-            for name in named:  # a condition alone in a list item is an indication
+            for name in sorted(named):  # a condition alone in a list item is an indication
                 feats[f"{name}*{segment.scope}"] = 1.0
             cancelled = cancels[bisect.bisect_left(cancel_starts, s_start):
                                 bisect.bisect_left(cancel_starts, s_end)]

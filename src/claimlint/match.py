@@ -63,7 +63,7 @@ class CompiledRules:
                 self._add(index, slot, matchers)
         if self.accept:
             self._add(ACCEPT[0], ACCEPT[1], Matchers(terms=self.accept))
-        self._pooled_needs = _pooled([needs for _, needs in self._patterns])
+        self._needs = _NeedIndex([needs for _, needs in self._patterns])
         self._prefilter = Prefilter([regex_needs(rx) for _, rx in self.regexes])
 
     def _add(self, index: int, slot: str, matchers: Matchers) -> None:
@@ -127,13 +127,11 @@ class CompiledRules:
         """The token-pattern matchers that can match ``doc``: each needed token is present."""
         if not self._patterns:
             return []
-        lowers, lemmas = doc.to_array(["LOWER", "LEMMA"]).T.tolist()
-        pooled = self._pooled_needs
-        if pooled and pooled["LOWER"].isdisjoint(lowers) and pooled["LEMMA"].isdisjoint(lemmas):
-            return []
-        present = {"LOWER": set(lowers), "LEMMA": set(lemmas)}
-        return [matcher for matcher, needs in self._patterns
-                if all(not values.isdisjoint(present[attr]) for attr, values in needs)]
+        from spacy.attrs import LEMMA, LOWER
+
+        met = self._needs.met(*doc.to_array([LOWER, LEMMA]).T.tolist())
+        return [matcher for (matcher, _), need in zip(self._patterns, self._needs.patterns,
+                                                     strict=True) if need & met == need]
 
     def _regexes_for(self, text: str, folded: str | None
                      ) -> list[tuple[list[tuple[int, str]], LazyRegex | VocabRegex]]:
@@ -175,13 +173,30 @@ def token_needs(pattern: Sequence[dict[str, Any]]) -> tuple[tuple[str, frozenset
     return tuple(needs)
 
 
-def _pooled(patterns: Sequence[Sequence[tuple[str, frozenset[int]]]]
-            ) -> dict[str, frozenset[int]] | None:
-    """Pool each pattern's smallest need per attribute: no match without one of them."""
-    pooled: dict[str, set[int]] = {"LOWER": set(), "LEMMA": set()}
-    for needs in patterns:
-        if not needs:
-            return None
-        attr, values = min(needs, key=lambda need: len(need[1]))
-        pooled[attr].update(values)
-    return {attr: frozenset(values) for attr, values in pooled.items()}
+class _NeedIndex:
+    """The token patterns' needs (see token_needs) as bits: a doc's test is a few ORs."""
+
+    def __init__(self, patterns: Sequence[Sequence[tuple[str, frozenset[int]]]]) -> None:
+        """Number every need of every pattern; ``patterns[n]`` are pattern n's needs."""
+        self.patterns: list[int] = []  # per pattern, the bits of its needs
+        by_value: dict[str, dict[int, int]] = {"LOWER": defaultdict(int), "LEMMA": defaultdict(int)}
+        bit = 0
+        for needs in patterns:
+            mask = 0
+            for attr, values in needs:
+                for value in values:
+                    by_value[attr][value] |= 1 << bit
+                mask |= 1 << bit
+                bit += 1
+            self.patterns.append(mask)
+        self._lower, self._lemma = dict(by_value["LOWER"]), dict(by_value["LEMMA"])
+        self._lowers, self._lemmas = frozenset(self._lower), frozenset(self._lemma)
+
+    def met(self, lowers: Sequence[int], lemmas: Sequence[int]) -> int:
+        """The needs that a doc with these token LOWER and LEMMA hashes meets."""
+        met = 0
+        for value in self._lowers.intersection(lowers):
+            met |= self._lower[value]
+        for value in self._lemmas.intersection(lemmas):
+            met |= self._lemma[value]
+        return met

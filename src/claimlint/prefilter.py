@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .cache import Memo
@@ -29,10 +29,12 @@ _sre, _sre_parse = sre_constants, sre_parse
 
 _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
 _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+_POSSESSIVE = getattr(_sre, "POSSESSIVE_REPEAT", None)
 _NOCASE = _sre.SRE_FLAG_IGNORECASE
 Needs = frozenset[str]
 _REQUIRED = Memo("regex-needs")
 _FOLDED = Memo("folded-patterns")
+_GATES = Memo("relaxed-gates")
 
 
 def required_strings(pattern: str, flags: int = 0) -> tuple[Needs, ...]:
@@ -133,28 +135,32 @@ class Prefilter:
 
     def __init__(self, needs: Sequence[Sequence[Needs]], checked: int = 3) -> None:
         """Index regex n by the first ``checked`` sets of ``needs[n]`` (see required_strings)."""
+        # Sets of strings and regexes are the bits of ints: a text's test is a few ORs.
         ids: dict[Needs, int] = {}
-        self._requires: list[frozenset[int]] = []
-        self._by_first: dict[int, list[int]] = defaultdict(list)
-        self._always: list[int] = []
+        self._requires: list[int] = []
+        self._by_first: dict[int, int] = defaultdict(int)
+        self._always = 0
         for n, sets in enumerate(needs):
             required = [ids.setdefault(s, len(ids)) for s in sets[:checked]]
-            self._requires.append(frozenset(required))
-            (self._by_first[required[0]] if required else self._always).append(n)
-        holders: dict[str, set[int]] = defaultdict(set)
+            self._requires.append(sum(1 << i for i in set(required)))
+            if required:
+                self._by_first[required[0]] |= 1 << n
+            else:
+                self._always |= 1 << n
+        holders: dict[str, int] = defaultdict(int)
         for s, i in ids.items():
             for text in s:
-                holders[text].add(i)
+                holders[text] |= 1 << i
         # A string of word characters can only occur inside one \w+ run of the text,
         # so those are found per distinct word (cached), via their first 3 characters.
-        self._by_prefix: dict[str, list[tuple[str, frozenset[int]]]] = defaultdict(list)
-        self._other: list[tuple[str, frozenset[int], frozenset[int]]] = []
+        self._by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._other: list[tuple[str, int, int]] = []
         for text, held in holders.items():
             if _WORD.fullmatch(text):
-                self._by_prefix[text[:3]].append((text, frozenset(held)))
+                self._by_prefix[text[:3]].append((text, held))
             else:
-                self._other.append((text, frozenset(held), self._gated(held)))
-        self._by_word: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+                self._other.append((text, held, self._gated(held)))
+        self._by_word: dict[str, tuple[int, int]] = {}
 
     def select(self, text: str, folded: str | None = None) -> list[int] | None:
         """Return, in order, the regexes that may match ``text``; None to run them all.
@@ -166,32 +172,45 @@ class Prefilter:
         if folded is None:
             return None
         by_word = self._by_word
-        found = [by_word.get(word) or self._word(word)
-                 for word in set(_WORD_RUN.findall(folded))]
-        met = set().union(*[held for held, _ in found])
-        candidates = set(self._always).union(*[gated for _, gated in found])
+        met, candidates = 0, self._always
+        for word in set(_WORD_RUN.findall(folded)):
+            held, gated = by_word.get(word) or self._word(word)
+            met |= held
+            candidates |= gated
         for s, held, gated in self._other:
             if s in folded:
-                met.update(held)
-                candidates.update(gated)
-        return sorted(n for n in candidates if self._requires[n] <= met)
+                met |= held
+                candidates |= gated
+        requires = self._requires
+        return [n for n in _bits(candidates) if requires[n] & met == requires[n]]
 
-    def _gated(self, held: Iterable[int]) -> frozenset[int]:
+    def _gated(self, held: int) -> int:
         """Return the regexes whose first set of strings is one of ``held``."""
-        return frozenset(n for i in held for n in self._by_first.get(i, ()))
+        gated = 0
+        for i in _bits(held):
+            gated |= self._by_first.get(i, 0)
+        return gated
 
-    def _word(self, word: str) -> tuple[frozenset[int], frozenset[int]]:
+    def _word(self, word: str) -> tuple[int, int]:
         """Return the sets some string of which occurs in ``word``, and the regexes they gate."""
         if len(self._by_word) > 200_000:
             self._by_word.clear()
-        met: set[int] = set()
+        met = 0
         for i in range(len(word)):
             for prefix in {word[i:i + 1], word[i:i + 2], word[i:i + 3]}:
                 for s, held in self._by_prefix.get(prefix, ()):
                     if word.startswith(s, i):
-                        met.update(held)
-        self._by_word[word] = found = (frozenset(met), self._gated(met))
+                        met |= held
+        self._by_word[word] = found = (met, self._gated(met))
         return found
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """Yield the positions of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 _WORD = re.compile(r"[a-z0-9_]+")
@@ -213,8 +232,10 @@ def fold(text: str) -> str | None:
 
 
 # Escapes naming a character by code (\x41 is "A") or a group, which lower-casing the
-# pattern would not reach; inline flags that turn case-insensitivity off.
-_UNSURE = re.compile(r"\\(?:[xuUN0-9])|\(\?[a-zA-Z]*-")
+# pattern would not reach, but for a caseless ASCII character (\x27 is "'");
+# inline flags that turn case-insensitivity off.
+_UNSURE = re.compile(r"\\(?:[uUN0-9])|\(\?[a-zA-Z]*-")
+_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|.)", re.DOTALL)
 _LETTERS = re.compile(r"\\.|\(\?P|[A-Z]", re.DOTALL)
 
 
@@ -239,6 +260,9 @@ def _folded_pattern(pattern: str) -> str | None:
     if _UNSURE.search(pattern) or any(not c.isascii() and c.lower() != c.upper()
                                       for c in pattern):
         return None
+    codes = [int(m.group(1), 16) for m in _ESCAPE.finditer(pattern) if m.group(1)]
+    if any(code > 127 or chr(code).isalpha() for code in codes):
+        return None
     # Escapes and the "(?P" of named groups are kept as written.
     lowered = _LETTERS.sub(lambda m: m.group().lower() if len(m.group()) == 1 else m.group(),
                            pattern)
@@ -248,6 +272,82 @@ def _folded_pattern(pattern: str) -> str | None:
     except re.error:
         return None
     return lowered if same_groups and all(map(_lowers_alike, _ranges(parsed))) else None
+
+
+def relaxed_gate(pattern: str) -> str | None:
+    """A regex that matches ``fold(text)`` wherever ``pattern`` (case-insensitive, with
+    case-sensitive ``(?-i:...)`` groups) matches ``text``; None when unsure.
+
+    It is ``pattern`` with those groups made case-insensitive, then folded: it accepts
+    more, so a text it does not match cannot match ``pattern``. Answers are remembered.
+    """
+    return _GATES.get(pattern, lambda: _relaxed_gate(pattern) or "") or None
+
+
+def _relaxed_gate(pattern: str) -> str | None:
+    """relaxed_gate, computed."""
+    relaxed = pattern.replace("(?-i:", "(?:")
+    try:
+        strict, loose = _sre_parse.parse(pattern, _NOCASE), _sre_parse.parse(relaxed, _NOCASE)
+    except re.error:
+        return None
+    # Accepting more inside a negative lookaround, an atomic group or a backreference
+    # can accept less overall.
+    if relaxed == pattern or not _monotone(list(strict), False) or (
+            _canonical(list(strict)) != _canonical(list(loose))):
+        return None
+    return folded_pattern(relaxed)
+
+
+def _monotone(items: list[tuple[Any, Any]], sensitive: bool) -> bool:
+    """Whether making the case-sensitive groups insensitive can only add matches."""
+    for op, av in items:
+        if op is _sre.SUBPATTERN:
+            if not _monotone(list(av[3]), sensitive or bool(av[2] & _NOCASE)):
+                return False
+        elif op is _sre.BRANCH:
+            if not all(_monotone(list(b), sensitive) for b in av[1]):
+                return False
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            if not _monotone(list(av[2]), sensitive):
+                return False
+        elif op is _sre.ASSERT:
+            if not _monotone(list(av[1]), sensitive):
+                return False
+        elif op is _sre.ASSERT_NOT:
+            if sensitive or not _monotone(list(av[1]), False) or _has_sensitive(list(av[1])):
+                return False
+        elif op in (_sre.GROUPREF, _sre.GROUPREF_EXISTS, _ATOMIC, _POSSESSIVE):
+            return False
+    return True
+
+
+def _has_sensitive(node: Any) -> bool:
+    """Whether a parsed regex holds a group that turns case-insensitivity off."""
+    if isinstance(node, tuple) and len(node) == 2 and node[0] is _sre.SUBPATTERN:
+        return bool(node[1][2] & _NOCASE) or _has_sensitive(node[1][3])
+    if isinstance(node, (list, tuple, _sre_parse.SubPattern)):
+        return any(_has_sensitive(item) for item in node)
+    return False
+
+
+def _canonical(items: list[tuple[Any, Any]]) -> list[Any]:
+    """A parsed regex as nested lists, its case-sensitive plain groups spliced in."""
+    out: list[Any] = []
+    for op, av in items:
+        if op is _sre.SUBPATTERN and av[0] is None and not av[1] and av[2] == _NOCASE:
+            out.extend(_canonical(list(av[3])))
+        else:
+            out.append((op, _canonical_value(av)))
+    return out
+
+
+def _canonical_value(value: Any) -> Any:
+    if isinstance(value, _sre_parse.SubPattern):
+        return _canonical(list(value))
+    if isinstance(value, (list, tuple)):
+        return [_canonical_value(v) for v in value]
+    return value
 
 
 def _ranges(node: Any) -> Iterator[tuple[int, int]]:

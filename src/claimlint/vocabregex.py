@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from .cache import Memo
-from .prefilter import Needs, Prefilter, fold, folded_pattern, required_strings
+from .prefilter import Needs, Prefilter, fold, folded_pattern, relaxed_gate, required_strings
 from .regexsafety import VOCAB_IN_REGEX
 
 _ERRORS = Memo("regex-errors")
@@ -155,10 +155,12 @@ class LazyRegex:
     compiling every regex was a third of a one-file run's start-up.
 
     A case-insensitive one runs, where it can, as its folded pattern on the folded text
-    (see prefilter.folded_pattern): the same matches at a third of the cost.
+    (see prefilter.folded_pattern): the same matches at a third of the cost. One with
+    case-sensitive groups first looks for its relaxed gate (prefilter.relaxed_gate) on
+    the folded text, and runs only from where the gate first matches.
     """
 
-    __slots__ = ("_compiled", "_folded", "flags", "pattern")
+    __slots__ = ("_compiled", "_folded", "_gate", "flags", "pattern")
 
     def __init__(self, pattern: str, flags: int = re.IGNORECASE) -> None:
         """Remember ``pattern``; rule regexes run case-insensitively."""
@@ -166,17 +168,27 @@ class LazyRegex:
         self.flags = flags | re.UNICODE
         self._compiled: re.Pattern[str] | None = None
         self._folded: re.Pattern[str] | bool | None = flags & re.IGNORECASE == 0
+        self._gate: re.Pattern[str] | None = None
 
     def _regex(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
+    def _prepare(self) -> None:
+        """Compile the folded pattern, or failing that the relaxed gate, if there is one."""
+        flags = self.flags & ~re.IGNORECASE
+        lowered = folded_pattern(self.pattern)
+        self._folded = re.compile(lowered, flags) if lowered else True
+        # A pattern that opens case-sensitively finds its first candidate as fast.
+        gate = None if lowered or self.pattern.startswith("(?-i:") else relaxed_gate(
+            self.pattern)
+        self._gate = re.compile(gate, flags) if gate else None
+
     def _on(self, text: str, folded: str | None) -> tuple[re.Pattern[str], str]:
         """The compiled regex to run and the text to run it on."""
         if self._folded is False:
-            lowered = folded_pattern(self.pattern)
-            self._folded = re.compile(lowered, self.flags & ~re.IGNORECASE) if lowered else True
+            self._prepare()
         if self._folded is not True:
             if folded is None:
                 folded = fold(text)
@@ -196,6 +208,14 @@ class LazyRegex:
         A match's offsets are the text's; its groups' strings may be folded.
         """
         regex, on = self._on(text, folded)
+        if self._gate is not None:
+            if folded is None:
+                folded = fold(text)
+            if folded is not None and len(folded) == len(text):
+                first = self._gate.search(folded)
+                # No match starts before the gate's first; ^ and lookbehinds still see
+                # the text before where the search starts.
+                return iter(()) if first is None else regex.finditer(on, first.start())
         return regex.finditer(on)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
