@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,11 @@ def git(repo: Path, *args: str) -> None:
     """Run git in ``repo`` with a throwaway identity, failing the test on error."""
     subprocess.run(["git", "-c", "user.email=a@b.c", "-c", "user.name=A", *args],
                    cwd=repo, check=True, capture_output=True)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float, step: float = 0.05) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(step)

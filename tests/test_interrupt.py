@@ -7,14 +7,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from claimlint.cli import main
+from claimlint.client import alive
 from claimlint.fix import TEMP_SUFFIX, write_atomically
 from claimlint.interrupt import Interrupted, deferred, stop_on_signals
+from tests.cli_helpers import wait_for
 
 PAGE = ("# Page {n}\n\nOur revolutionary serum is a miracle with no side effects.\n\n"
         "Book now: 50% off! Studies show it cures hair loss.\n")
@@ -42,18 +43,8 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z")
-    except OSError:
-        return False
 
 
-def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + HANG_GUARD
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.02)
 
 
 def _start(folder: Path, *args: str) -> subprocess.Popen[str]:
@@ -76,12 +67,12 @@ def test_a_signal_during_linting_stops_workers_with_one_line(
         workers[:] = _children(run.pid)
         return len(workers) >= 2 or run.poll() is not None
 
-    _wait_for(started, "the --jobs 2 workers")
+    wait_for(started, "the --jobs 2 workers", HANG_GUARD, 0.02)
     time.sleep(0.3)  # the workers are linting now
     run.send_signal(signum)
     _, err = run.communicate(timeout=HANG_GUARD)
     assert (run.returncode, err) == (code, f"claimlint: stopped by {signum.name}\n")
-    _wait_for(lambda: not any(map(_alive, workers)), "the workers to end")
+    wait_for(lambda: not any(map(alive, workers)), "the workers to end", HANG_GUARD, 0.02)
     assert not list(site.glob(f"*{TEMP_SUFFIX}"))
 
 
@@ -100,8 +91,9 @@ def test_sigterm_during_fix_leaves_every_file_whole(
     before = _site(site, 400)
     run = _start(site, "--fix", "--unsafe-fixes")
     # The fix pass writes files one by one: stop it as soon as the first is written.
-    _wait_for(lambda: run.poll() is not None or any(
-        (site / name).read_bytes() != data for name, data in before.items()), "a fixed file")
+    wait_for(lambda: run.poll() is not None or any(
+        (site / name).read_bytes() != data for name, data in before.items()), "a fixed file",
+        HANG_GUARD, 0.02)
     run.send_signal(signal.SIGTERM)
     _, err = run.communicate(timeout=HANG_GUARD)
     assert run.returncode == 143 and err.endswith("claimlint: stopped by SIGTERM\n"), err

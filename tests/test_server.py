@@ -16,12 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import GOOD_RULE
+from claimlint.client import alive
+from tests.cli_helpers import GOOD_RULE, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no Unix sockets")
 
@@ -53,28 +54,18 @@ def _served(env: dict[str, str]) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
-def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.1)
 
 
 def _stop(env: dict[str, str]) -> None:
     """Stop the folder's server (once it has started, if it is starting) and check it is gone."""
-    _wait_for(lambda: "starting" not in _status(env), "a starting server to listen")
+    wait_for(lambda: "starting" not in _status(env), "a starting server to listen", WAIT, 0.1)
     found = re.search(r"pid (\d+)", _status(env))
     result = _claimlint(env, "server", "stop")
     assert result.returncode == 0, result.stderr
     if found:
-        assert not _alive(int(found.group(1))), "the server outlived 'claimlint server stop'"
+        assert not alive(int(found.group(1))), "the server outlived 'claimlint server stop'"
     assert "not running" in _status(env)
     assert not list(Path(env["CLAIMLINT_SERVER_DIR"]).glob("*.sock"))
 
@@ -196,7 +187,7 @@ def test_ctrl_c_reaches_the_served_run(warm: dict[str, str], tmp_path: Path) -> 
                            env=warm, cwd=tmp_path, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
     try:
-        _wait_for(lambda: _served(warm) == before + 1, "the server to take the run")
+        wait_for(lambda: _served(warm) == before + 1, "the server to take the run", WAIT, 0.1)
         time.sleep(0.3)
         assert run.poll() is None, "the run ended before it could be interrupted"
         run.send_signal(signal.SIGINT)
@@ -218,7 +209,7 @@ def test_first_run_starts_a_server_that_replaces_a_stale_socket(fresh: dict[str,
     stale.close()
     first = _claimlint(fresh, "check", "page.md", "--format", "json", cwd=tmp_path)
     assert first.returncode == 1 and b'"rule": "hype.the-best"' in first.stdout
-    _wait_for(lambda: _served(fresh) is not None, "the server the first run started")
+    wait_for(lambda: _served(fresh) is not None, "the server the first run started", WAIT, 0.1)
     second = _claimlint(fresh, "check", "page.md", "--format", "json", cwd=tmp_path)
     assert _served(fresh) == 1
     assert (second.returncode, second.stdout, second.stderr) == \
