@@ -16,7 +16,7 @@ from claimlint.prefilter import (
     required_strings,
 )
 from claimlint.ruleset import available_packs, compile_regex, load_ruleset
-from claimlint.vocabregex import LazyRegex
+from claimlint.vocabregex import LazyRegex, match_starts
 
 RULES = load_ruleset(tuple(available_packs())).rules
 REGEXES = sorted({rx for r in RULES
@@ -178,3 +178,87 @@ def test_gated_regexes_match_mutated_examples_alike(a: str, b: str, data: st.Dat
                                  "says", "'s", "\u212a", "\u017f"]), max_size=14))
 def test_gated_regexes_match_arbitrary_text_alike(words: list[str]) -> None:
     _gated_alike(" ".join(words))
+
+
+# Page cues are counted only where a match can start (LazyRegex.count, match_starts).
+STARTED = [*(rx.pattern for rx in features._CUES.values()), features._QUOTE.pattern,
+           context._DENIAL.pattern, r"(?:ab|c)d\b", r"\d+\s?%", r"x\d|\dy", r"(a)b+|[bc]{2}",
+           r"\bwe(?:'re)?\b|\bus\b"]
+
+
+def test_match_starts_names_how_every_match_begins_or_refuses() -> None:
+    assert match_starts(r"\b(?:study|studies|trial)\b") == ("studies", "study", "trial")
+    assert match_starts(r"[$£]\s?\d|\b\d+\s?usd\b|\bper\s+session") == ("$", "per", "£", None)
+    assert match_starts(r"\\d") == ("\\d",)  # a backslash and a "d", not a digit
+    for unsure in (r"a|", r"x*y", r"[^a]b", r"(?=a)a", r"(?i)ab", r"(?i:a)b", r"\w+itis",
+                   r"[a-z]x", r"(?<=a)b"):
+        assert match_starts(unsure) is None, unsure
+
+
+def _counts_alike(text: str) -> None:
+    for pattern in STARTED:
+        rx = LazyRegex(pattern)
+        expected = len(re.findall(pattern, text, re.IGNORECASE))
+        assert rx.count(text) == expected, (pattern, text)
+        assert rx.count(text, fold(text)) == expected, (pattern, text)
+        folded = fold(text)
+        starts = match_starts(folded_pattern(pattern) or "")
+        if starts is not None and folded is not None and len(folded) == len(text):
+            for m in re.finditer(pattern, text, re.IGNORECASE):
+                at = folded[m.start():]
+                assert any(at[:1].isdecimal() if s is None else at.startswith(s)
+                           for s in starts), (pattern, text)
+
+
+def test_page_cues_count_as_finditer_on_edge_texts() -> None:
+    for text in ("", " ", "\n\n", "We offer 20% off: book now!", "USD 5 usd 5usd $5 £ 5 € 12",
+                 "\u0663\u0660% off and \u0661\u0662 usd", "İSTANBUL we \u017fave \u212aelvin",
+                 "our ours us-us we’ve we've we're “said” \"says\"", "x" * 5000 + " we " * 300,
+                 "per  session\nfrom\n$4 per\nsession", "9" * 2000 + "% off"):
+        _counts_alike(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(EXAMPLES), st.sampled_from(EXAMPLES), st.data())
+def test_page_cues_count_as_finditer_on_mutated_examples(a: str, b: str,
+                                                         data: st.DataObject) -> None:
+    _counts_alike(_mutate(f"{a}\n{b}" if data.draw(st.booleans()) else f"{a} {b}", data))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["we", "We're", "our", "us", "you", "your", "book", "call us",
+                                 "get in touch", "side-effects", "side effect", "not approved",
+                                 "meta-analysis", "20%", "5 usd", "$", "£9", "€", "per session",
+                                 "from", "12", "\u0663", "%", "off", "abd", "cd", "x1y", "1y",
+                                 "studies", "said", "“", "no", "evidence", ",", " ", "\n", "-",
+                                 "\u017f", "\u212a", "İ"]), max_size=16))
+def test_page_cues_count_as_finditer_on_arbitrary_text(words: list[str]) -> None:
+    _counts_alike("".join(words) if len(words) % 2 else " ".join(words))
+
+
+def _searches_alike(text: str) -> None:
+    folded = fold(text)
+    for pattern in OWN:
+        rx, plain = LazyRegex(pattern), re.compile(pattern, re.IGNORECASE)
+        for pos, endpos in ((0, len(text)), (-4, 10**6), (3, 40), (len(text) // 2, -1),
+                            (7, len(text) - 2), (len(text) + 1, len(text) + 5)):
+            expected = plain.search(text, pos, endpos)
+            for got in (rx.search(text, pos, endpos), rx.search(text, pos, endpos, folded)):
+                assert (got and got.span()) == (expected and expected.span()), (pattern, text)
+
+
+def test_searches_on_folded_text_find_what_re_finds() -> None:
+    # Our own copy: a clinic's page with claims, denials, reports and quotes.
+    for text in ("", " ", "Our clinic treats tendinitis. The British team is kind.\nPain? No.",
+                 "There is no good evidence that our serum regrows hair; its makers claim it does.",
+                 "Sore ACHES and scarring. \u017fcars. İnsomnia. Arthritis-like dysfunction",
+                 "The doctor said “it works”, and clinics advertise it as safe. Beware of myths.",
+                 "x" * 3000 + " not yet proven " + "y" * 3000):
+        _searches_alike(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(EXAMPLES), st.sampled_from(EXAMPLES), st.data())
+def test_context_searches_match_mutated_examples_alike(a: str, b: str,
+                                                       data: st.DataObject) -> None:
+    _searches_alike(_mutate(f"{a}\n{b}" if data.draw(st.booleans()) else f"{a} {b}", data))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,9 @@ _NEGATORS = frozenset(
 _NEGATIVE_CLAIMS = _NEGATORS | {"zero", "0"}
 # Tokens that close the clause a negation or hedge can reach back across.
 _CLAUSE_BREAKS = frozenset(", ; : — – ( ) but however although though while whereas".split())
+_LIST_BREAKS = _CLAUSE_BREAKS | {"and", "or"}
+# A negator these follow does not negate: "not only", "no matter", "no wonder", "no doubt".
+_NOT_NEGATING = frozenset(("only", "matter", "wonder", "doubt"))
 _NEGATION_WINDOW = 6
 # Evidence-denying phrases reach the whole sentence before the match:
 # "There is no good clinical evidence that exosomes regrow hair".
@@ -36,6 +40,7 @@ _HEDGES = frozenset(
     "preliminary early".split()
 )
 _HELP_HEDGE = frozenset("can could may might".split())
+_HELP = frozenset(("help",))
 # Reported or critical framing: the copy describes someone else's claim.
 _REPORTED = LazyRegex(
     r"\b(?:claims?|claimed|claiming)\s+(?:that|to)\b|\bso[- ]called\b|\ballege(?:d|dly)?\b"
@@ -67,35 +72,46 @@ def is_negated(sent: Span, token_index: int, text: str | None = None) -> bool:
     """
     if _DENIAL.search(_prefix(sent, token_index, text)):
         return True
+    doc = sent.doc
     # A claim made of a negation ("no pain", "without needles") is not undone by an
     # earlier one in a list: "With no needles and no pain".
-    claim = sent.doc[token_index].lower_
-    breaks = _CLAUSE_BREAKS | ({"and", "or"} if claim in _NEGATIVE_CLAIMS else set())
+    listed = doc[token_index].lower in _keys(_NEGATIVE_CLAIMS)
+    breaks = _keys(_LIST_BREAKS if listed else _CLAUSE_BREAKS)
+    negators = _keys(_NEGATORS)
     seen = 0
     for i in range(token_index - 1, sent.start - 1, -1):
-        tok = sent.doc[i]
+        tok = doc[i]
         if tok.is_space:
             continue
-        if tok.lower_ in breaks or seen >= _NEGATION_WINDOW:
+        if tok.lower in breaks or seen >= _NEGATION_WINDOW:
             return False
         # The lemma, not the text: "n’t" (typographic apostrophe) lemmatises as "not".
-        if tok.lemma_ in _NEGATORS:
-            after = sent.doc[i + 1].lower_ if i + 1 < len(sent.doc) else ""
-            return after not in ("only", "matter", "wonder", "doubt")
+        if tok.lemma in negators:
+            return i + 1 == len(doc) or doc[i + 1].lower not in _keys(_NOT_NEGATING)
         seen += 1
     return False
 
 
 def is_hedged(sent: Span, token_index: int) -> bool:
     """True when a softener (may, might, could help, potentially...) precedes the match."""
-    doc = sent.doc
-    for i in range(sent.start, token_index):
+    hedges, helpers, help_ = _keys(_HEDGES), _keys(_HELP_HEDGE), _keys(_HELP)
+    doc, start = sent.doc, sent.start
+    for i in range(start, token_index):
         tok = doc[i]
-        if tok.lower_ in _HEDGES:
+        if tok.lower in hedges:
             return True
-        if tok.lemma_ == "help" and i > sent.start and doc[i - 1].lower_ in _HELP_HEDGE:
+        if tok.lemma in help_ and i > start and doc[i - 1].lower in helpers:
             return True
     return False
+
+
+@functools.cache
+def _keys(words: frozenset[str]) -> frozenset[int]:
+    """``words`` as the hashes a token holds its strings by: reading a token's strings
+    was most of these tests' cost."""
+    from spacy.strings import get_string_id
+
+    return frozenset(map(get_string_id, words))
 
 
 def is_reported(sent: Span, token_index: int, text: str | None = None) -> bool:

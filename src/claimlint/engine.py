@@ -208,7 +208,7 @@ class Engine:
         table = self._wordings[index]
         entry = table.lookup(span) if table else None
         peers = self._peers[index]
-        proposal = propose(entry, seg.doc, span, sent,
+        proposal = propose(entry, seg.doc, seg.text, span, sent,
                            lambda a, b: seg.blocked(a, b, peers)) if entry else None
         lo, hi = (min(start, proposal.start), max(end, proposal.end)) if proposal else match
         # A suggestion may reach an article, a comma or the next word's capital, never

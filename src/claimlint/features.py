@@ -75,7 +75,7 @@ def page_cues(document: Document) -> Features:
     text = "\n".join(s.text for s in document.segments)
     n = max(len(document.segments), 1)
     folded = fold(text)
-    return {f"pg:{name}": min(sum(1 for _ in rx.finditer(text, folded)) / n, 1.0)
+    return {f"pg:{name}": min(rx.count(text, folded) / n, 1.0)
             for name, rx in _CUES.items()}
 
 
@@ -150,6 +150,7 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
     for segment, doc in zip(document.segments, docs, strict=True):
         text = segment.text
         classes = [(doc[s].idx, doc.vocab.strings[k]) for k, s, _ in lex(doc)] if lex else []
+        folded = fold(text)
         for sent in doc.sents if len(doc) else ():
             s_start, s_end = segment.source_span(sent.start_char, sent.end_char)
             window = spans[bisect.bisect_left(span_starts, s_start - longest):
@@ -172,7 +173,7 @@ def sentence_units(document: Document, docs: Sequence[Doc], found: RulePass,
                 feats[f"prev:{c}"] = 1.0
             named = {name for at, name in classes if sent.start_char <= at < sent.end_char}
             feats.update(dict.fromkeys(sorted(named), 1.0))
-            if _CONDITION_FORM.search(text, sent.start_char, sent.end_char):
+            if _CONDITION_FORM.search(text, sent.start_char, sent.end_char, folded):
                 named.add("v:condition-form")
                 feats["v:condition-form"] = 1.0
             for name in sorted(named):  # a condition alone in a list item is an indication

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # Slots are the places a rule can name matchers; each (rule, slot) is one key.
 SLOTS = ("match", "when.sentence", "when.document", "unless.phrases", "unless.sentence", "required")
+# Slots the engine reads only in sentences where the same rule's "match" matched.
+SENTENCE_SLOTS = frozenset(("when.sentence", "unless.phrases", "unless.sentence"))
 Hits = dict[tuple[int, str], list[tuple[int, int]]]
 # Accepted terms (the config's vocabulary "accept": product names that contain a
 # flagged word) cancel any match they overlap.
@@ -65,6 +67,12 @@ class CompiledRules:
             self._add(ACCEPT[0], ACCEPT[1], Matchers(terms=self.accept))
         self._needs = _NeedIndex([needs for _, needs in self._patterns])
         self._prefilter = Prefilter([regex_needs(rx) for _, rx in self.regexes])
+        # Per regex, the rules one of which must match a segment for its spans to be read
+        # there (it serves only sentence slots); None when they are always read.
+        self._waits_for: list[frozenset[int] | None] = [
+            frozenset(index for index, _ in users)
+            if all(slot in SENTENCE_SLOTS for _, slot in users) else None
+            for users, _ in self.regexes]
 
     def _add(self, index: int, slot: str, matchers: Matchers) -> None:
         key = (index, slot)
@@ -94,7 +102,8 @@ class CompiledRules:
     def hits(self, docs: Sequence[Doc], texts: Sequence[str] | None = None) -> list[Hits]:
         """Return, per segment doc, the character spans each (rule index, slot) matched.
 
-        ``texts`` are the docs' texts when the caller has them.
+        A rule's sentence slots (SENTENCE_SLOTS) are searched by regex only in segments
+        where its "match" matched. ``texts`` are the docs' texts when the caller has them.
         """
         from spacy.attrs import IDX, LENGTH
 
@@ -112,16 +121,32 @@ class CompiledRules:
             out.append(found)
         for text, found in zip(texts or [doc.text for doc in docs], out, strict=True):
             folded = fold(text)
-            for users, rx in self._regexes_for(text, folded):
-                spans = []
-                for m in rx.finditer(text, folded):
-                    group = "match" if "match" in rx.groupindex and m.group("match") else 0
-                    if m.end(group) > m.start(group):
-                        spans.append((m.start(group), m.end(group)))
-                if spans:
-                    for key in users:
-                        found[key].extend(spans)
+            selected = self._prefilter.select(text, folded)
+            waiting: list[tuple[int, frozenset[int]]] = []
+            for n in range(len(self.regexes)) if selected is None else selected:
+                rules = self._waits_for[n]
+                if rules is None:
+                    self._search(n, text, folded, found)
+                else:
+                    waiting.append((n, rules))
+            if waiting:
+                matched = {index for index, slot in found if slot == "match"}
+                for n, rules in waiting:
+                    if not matched.isdisjoint(rules):
+                        self._search(n, text, folded, found)
         return out
+
+    def _search(self, n: int, text: str, folded: str | None, found: Hits) -> None:
+        """Add regex ``n``'s spans in ``text`` (``folded``: fold(text)) to its users' keys."""
+        users, rx = self.regexes[n]
+        spans = []
+        for m in rx.finditer(text, folded):
+            group = "match" if "match" in rx.groupindex and m.group("match") else 0
+            if m.end(group) > m.start(group):
+                spans.append((m.start(group), m.end(group)))
+        if spans:
+            for key in users:
+                found[key].extend(spans)
 
     def _matchers_for(self, doc: Doc) -> list[Matcher]:
         """The token-pattern matchers that can match ``doc``: each needed token is present."""
@@ -132,12 +157,6 @@ class CompiledRules:
         met = self._needs.met(*doc.to_array([LOWER, LEMMA]).T.tolist())
         return [matcher for (matcher, _), need in zip(self._patterns, self._needs.patterns,
                                                      strict=True) if need & met == need]
-
-    def _regexes_for(self, text: str, folded: str | None
-                     ) -> list[tuple[list[tuple[int, str]], LazyRegex | VocabRegex]]:
-        """Return, in order, the regexes that can match ``text`` (``folded``: fold(text))."""
-        selected = self._prefilter.select(text, folded)
-        return self.regexes if selected is None else [self.regexes[n] for n in selected]
 
 
 def _slots(rule: Rule) -> Iterator[tuple[str, Matchers]]:

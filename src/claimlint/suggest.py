@@ -204,6 +204,7 @@ class _Place:
     """Where a match stands: its doc, sentence bounds and what the sentence looks like."""
 
     doc: Doc
+    text: str  # the doc's text: Doc.text rebuilds it from the tokens on every access
     start: int  # token indexes of the match
     end: int
     sent_start: int
@@ -217,8 +218,9 @@ class _Place:
         return self.doc[i] if self.sent_start <= i < self.sent_end else None
 
 
-def propose(entry: Entry, doc: Doc, span: Span, sent: Span, blocked: Blocked) -> Proposal | None:
-    """Replacements for the match ``span`` that fit where it stands, or None.
+def propose(entry: Entry, doc: Doc, text: str, span: Span, sent: Span,
+            blocked: Blocked) -> Proposal | None:
+    """Replacements for the match ``span`` of ``doc`` (whose text is ``text``), or None.
 
     ``blocked(start, end)`` says whether characters beyond the match belong to another
     rule's match: a suggestion never reaches into one (each finding keeps its own words).
@@ -226,7 +228,7 @@ def propose(entry: Entry, doc: Doc, span: Span, sent: Span, blocked: Blocked) ->
     words = [t for t in span if not t.is_space]
     if not words:
         return None
-    place = _Place(doc, words[0].i, words[-1].i + 1, sent.start, sent.end,
+    place = _Place(doc, text, words[0].i, words[-1].i + 1, sent.start, sent.end,
                    grammar.first_word(doc, sent.start, sent.end),
                    grammar.is_all_caps(doc, sent.start, sent.end),
                    grammar.is_title_case(doc, sent.start, sent.end), blocked)
@@ -240,12 +242,11 @@ def propose(entry: Entry, doc: Doc, span: Span, sent: Span, blocked: Blocked) ->
             edit = _drop(place, before_noun, adverb)
         else:
             edit = _reword(place, words, c, before_noun, adverb)
-        if edit and edit[2] != doc.text[edit[0]:edit[1]]:
+        if edit and edit[2] != text[edit[0]:edit[1]]:
             edits.append((*edit, c.keep is not None))
     if not edits:
         return None
     lo, hi = min(e[0] for e in edits), max(e[1] for e in edits)
-    text = doc.text
     replacements = tuple(dict.fromkeys(text[lo:s] + r + text[e:hi] for s, e, r, _ in edits))
     return Proposal(lo, hi, replacements, edits[0][3])
 
@@ -253,7 +254,7 @@ def propose(entry: Entry, doc: Doc, span: Span, sent: Span, blocked: Blocked) ->
 def _reword(place: _Place, words: list[Token], c: Candidate, before_noun: bool,
             adverb: bool) -> tuple[int, int, str] | None:
     doc = place.doc
-    matched = doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+    matched = place.text[words[0].idx:words[-1].idx + len(words[-1].text)]
     first = place.start
     while c.keep is None and (t := place.token(first - 1)) is not None and (
             t.lower_ in grammar.GRADING):
@@ -326,7 +327,7 @@ def _drop(place: _Place, before_noun: bool, adverb: bool) -> tuple[int, int, str
         # "a gentle and revolutionary peel" -> "a gentle peel"
         start = prev.idx - _space_before(doc, prev.i)
         prev = place.token(prev.i - 1)
-        if _breaks(doc.text[start:end]):
+        if _breaks(place.text[start:end]):
             return None
     elif adverb and prev is not None and prev.text == "," and nxt.text == ",":
         # "the change is, undeniably, visible" -> "the change is visible"
@@ -342,7 +343,7 @@ def _drop(place: _Place, before_noun: bool, adverb: bool) -> tuple[int, int, str
         if ws and not _breaks(ws) and not nxt.is_punct:
             end += len(ws)
         elif i > 0 and (back := _space_before(doc, i)) and not _breaks(
-                doc.text[start - back:start]):
+                place.text[start - back:start]):
             start -= back
         else:
             return None

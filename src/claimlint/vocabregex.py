@@ -14,9 +14,19 @@ import functools
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from .cache import Memo
-from .prefilter import Needs, Prefilter, fold, folded_pattern, relaxed_gate, required_strings
+from .prefilter import (
+    Needs,
+    Prefilter,
+    fold,
+    folded_pattern,
+    relaxed_gate,
+    required_strings,
+    sre_constants,
+    sre_parse,
+)
 from .regexsafety import VOCAB_IN_REGEX
 
 _ERRORS = Memo("regex-errors")
@@ -29,6 +39,8 @@ _STAND_IN = r"(?:\w+)"  # a vocabulary as the prefilter reads it: no string it r
 _ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
 _APOSTROPHE = re.compile("['’]")
 _CACHED_PATTERNS = 512
+_DIGIT = re.compile(r"\d")
+_MAX_STARTS = 64  # more would cost more to find than the scan they save
 
 
 def is_large(terms: Sequence[str]) -> bool:
@@ -160,7 +172,7 @@ class LazyRegex:
     the folded text, and runs only from where the gate first matches.
     """
 
-    __slots__ = ("_compiled", "_folded", "_gate", "flags", "pattern")
+    __slots__ = ("_compiled", "_folded", "_gate", "_starts", "flags", "pattern")
 
     def __init__(self, pattern: str, flags: int = re.IGNORECASE) -> None:
         """Remember ``pattern``; rule regexes run case-insensitively."""
@@ -169,6 +181,7 @@ class LazyRegex:
         self._compiled: re.Pattern[str] | None = None
         self._folded: re.Pattern[str] | bool | None = flags & re.IGNORECASE == 0
         self._gate: re.Pattern[str] | None = None
+        self._starts: tuple[str | None, ...] | bool | None = False  # False: not yet known
 
     def _regex(self) -> re.Pattern[str]:
         if self._compiled is None:
@@ -218,10 +231,94 @@ class LazyRegex:
                 return iter(()) if first is None else regex.finditer(on, first.start())
         return regex.finditer(on)
 
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        """The first match in ``text[pos:endpos]``, as ``re.Pattern.search``."""
-        regex, on = self._on(text, None)
+    def count(self, text: str, folded: str | None = None) -> int:
+        """How many matches ``finditer`` yields (``folded``: ``fold(text)``, when known).
+
+        Where every match starts with one of a few strings (see ``match_starts``), the
+        regex is tried only where they occur: ``re`` costs as much at every offset it tries.
+        """
+        regex, on = self._on(text, folded)
+        if regex is self._folded and self._starts is False:
+            self._starts = match_starts(regex.pattern, regex.flags)
+        if regex is not self._folded or not isinstance(self._starts, tuple):
+            return sum(1 for _ in self.finditer(text, folded))
+        at: set[int] = set()
+        for start in self._starts:
+            if start is None:
+                at.update(m.start() for m in _DIGIT.finditer(on))
+                continue
+            i = on.find(start)
+            while i >= 0:
+                at.add(i)
+                i = on.find(start, i + 1)
+        # finditer's leftmost-first scan, over the only offsets where a match can start;
+        # every match takes in its start, so none is empty.
+        count, end = 0, 0
+        for i in sorted(at):
+            if i >= end and (m := regex.match(on, i)):
+                count, end = count + 1, m.end()
+        return count
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize,
+               folded: str | None = None) -> re.Match[str] | None:
+        """The first match in ``text[pos:endpos]``, as ``re.Pattern.search``.
+
+        ``folded`` is ``fold(text)`` when the caller has it.
+        """
+        regex, on = self._on(text, folded)
         return regex.search(on, pos, endpos)
+
+
+def match_starts(pattern: str, flags: int = 0) -> tuple[str | None, ...] | None:
+    """Strings one of which starts every match of case-sensitive ``pattern`` (None in
+    them: any digit); None when unsure."""
+    try:
+        parsed = sre_parse.parse(pattern, flags)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    starts = _starts(list(parsed))
+    if not starts or len(starts) > _MAX_STARTS:
+        return None
+    # A string that starts with another adds no offset to try.
+    strings = [s for s in starts if s is not None]
+    return tuple(sorted(s for s in strings if not any(s != t and s.startswith(t)
+                                                      for t in strings))) + (
+        (None,) if None in starts else ())
+
+
+def _starts(items: list[tuple[Any, Any]]) -> set[str | None] | None:
+    """The strings one of which a run of parsed regex items starts with; None if unknown."""
+    c = sre_constants
+    prefixes: set[str | None] = {""}
+    for op, av in items:
+        if op is c.AT and prefixes == {""}:  # \b and such take no character
+            continue
+        if op is c.LITERAL:
+            prefixes = {f"{p}{chr(av)}" for p in prefixes}
+            continue
+        if op is c.IN and all(o is c.LITERAL for o, _ in av) and len(av) <= 8:
+            prefixes = {f"{p}{chr(v)}" for p in prefixes for _, v in av}
+            continue
+        # Past a group, a choice or a repeat the strings stop: what follows may vary.
+        if op is c.IN and av == [(c.CATEGORY, c.CATEGORY_DIGIT)]:
+            then: set[str | None] | None = {None}
+        elif op is c.SUBPATTERN and not av[1] and not av[2]:
+            then = _starts(list(av[3]))
+        elif op is c.BRANCH:
+            branches = [_starts(list(b)) for b in av[1]]
+            then = None if None in branches else set().union(*branches)  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            then = _starts(list(av[2]))
+        else:
+            then = None
+        if then is not None and prefixes == {""}:
+            prefixes = then
+        elif then is not None and None not in then:
+            prefixes = {f"{p}{t}" for p in prefixes for t in then}
+        break
+    return None if "" in prefixes else prefixes
 
 
 def regex_needs(rx: LazyRegex | VocabRegex) -> tuple[Needs, ...]:
