@@ -24,10 +24,10 @@ spaCy-based linter must do anyway, measured in the same run: a one-file check
 against a bare `python -c "import spacy; spacy.blank('en')"` (target <= 0.6x; in-process,
 then with the warm server),
 `--jobs 1` words/s against a process that starts, imports spaCy and tokenizes
-every file as read (target >= 0.5x; printed with the most claimlint could reach if its
-rules and model cost nothing: its own start, extraction and pipeline), and `--jobs N` against `--jobs 1` (target
->= 1.8x on 2 cores); then the peak RSS of a `--memory-pages` run (target < 300
-MB).
+every file as read (target >= 0.5x; printed with the most claimlint could reach
+if its rules and model cost nothing: its own start, extraction and pipeline), and
+`--jobs N` against `--jobs 1` (target >= 1.8x on 2 cores); then the peak RSS of a
+`--memory-pages` run (target < 300 MB).
 """
 
 from __future__ import annotations
