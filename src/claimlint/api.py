@@ -18,11 +18,12 @@ from .config import Override
 from .discover import PathFilter, iter_files
 from .document import Document
 from .engine import Engine, merge_claims
-from .extract import ExtractError, SkipFile, document_from_text, load_documents
+from .extract import ExtractError, SkipFile, document_from_text, extract, read_file
 from .findings import FileError, Finding, LintResult, Severity
 from .interrupt import in_worker
 from .model import is_model_dir, load_model
 from .nlp import build_pipeline
+from .results import ResultCache, fingerprint
 from .ruleset import DEFAULT_PACKS, RuleSet, load_ruleset
 from .store import FindingStore
 from .suppress import Problem, Suppressed
@@ -87,12 +88,23 @@ class Linter:
             rules.check_selectors(override.ignore, "overrides.ignore")
         self.engine = Engine(runnable, self.nlp, opts.vocabulary.get("accept", ()),
                              load_model(opts.model if claims else None), self.ruleset.vocabulary)
+        self.results = self._results()
 
     def without_model(self) -> Linter:
         """The same linter deciding by its rules alone (what a rule's own examples test)."""
         other = copy.copy(self)
         other.engine = self.engine.with_model(None)
+        other.results = other._results()
         return other
+
+    def _results(self) -> ResultCache | None:
+        """Where outcomes of these settings are kept between runs; None when something
+        outside the fingerprint (a trained spaCy pipeline's files) could change them."""
+        if not self.ruleset.digest or (self.options.model and not is_model_dir(self.options.model)):
+            return None
+        decision = self.engine.decision
+        model = decision.model.digest() if decision else "no model"
+        return ResultCache(fingerprint([self.ruleset.digest, repr(self.options), model]))
 
     def lint_documents(self, documents: Sequence[Document]) -> list[Finding]:
         """Lint documents with one ``nlp.pipe`` pass; inline approvals are applied."""
@@ -139,17 +151,35 @@ class Linter:
 
     def lint_file(self, path: str) -> FileOutcome:
         """Lint one file: the picklable unit of work for process pools and Dask."""
+        opened = self._open(path)
+        if isinstance(opened, FileOutcome):
+            return opened
+        raw, documents = opened
+        return self._keep(path, raw, FileOutcome.merge(self._lint_batch(documents)))
+
+    def _open(self, path: str, stdin: tuple[str, str] = ("", "<stdin>")
+              ) -> FileOutcome | tuple[bytes | None, list[Document]]:
+        """A file's bytes and documents to lint, or its outcome when stored, skipped or
+        unreadable; ``-`` is ``stdin`` (text, name), whose outcome is never stored."""
+        opts = self.options
         try:
-            documents = self._load(path)
+            if path == "-":
+                return None, [document_from_text(*stdin)]
+            raw = read_file(Path(path), path, opts.max_file_size)
+            stored = self.results.get(path, raw) if self.results else None
+            if isinstance(stored, FileOutcome):
+                return stored
+            return raw, extract(raw, Path(path), path, opts.include_drafts)
         except SkipFile as exc:
             return FileOutcome(notices=(str(exc),))
         except ExtractError as exc:
             return FileOutcome(errors=(FileError(path, str(exc)),))
-        return FileOutcome.merge(self._lint_batch(documents))
 
-    def _load(self, path: str) -> list[Document]:
-        opts = self.options
-        return load_documents(Path(path), path, opts.include_drafts, opts.max_file_size)
+    def _keep(self, path: str, raw: bytes | None, outcome: FileOutcome) -> FileOutcome:
+        """Store the outcome of linting ``path`` holding ``raw`` for the next run."""
+        if self.results and raw is not None:
+            self.results.put(path, raw, outcome)
+        return outcome
 
     def lint_paths(
         self, paths: Iterable[str | Path], stdin_text: str | None = None,
@@ -170,23 +200,24 @@ class Linter:
                 ) -> Iterator[FileOutcome]:
         """Lint files in batches, one ``nlp.pipe`` pass per batch."""
         for i in range(0, len(files), BATCH_FILES):
+            chunk = files[i:i + BATCH_FILES]
             batch: list[tuple[int, Document]] = []
-            failed: dict[int, FileOutcome] = {}
-            for n, item in enumerate(files[i:i + BATCH_FILES]):
-                try:
-                    docs = ([document_from_text(stdin_text, stdin_filename)] if item == "-"
-                            else self._load(item))
-                    batch.extend((n, d) for d in docs)
-                except SkipFile as exc:
-                    failed[n] = FileOutcome(notices=(str(exc),))
-                except ExtractError as exc:
-                    failed[n] = FileOutcome(errors=(FileError(item, str(exc)),))
+            done: dict[int, FileOutcome] = {}
+            read: dict[int, bytes | None] = {}
+            for n, item in enumerate(chunk):
+                opened = self._open(item, (stdin_text, stdin_filename))
+                if isinstance(opened, FileOutcome):
+                    done[n] = opened
+                else:
+                    read[n] = opened[0]
+                    batch.extend((n, d) for d in opened[1])
             results = self._lint_batch([d for _, d in batch])
             per_file: dict[int, list[FileOutcome]] = {}
             for (n, _), outcome in zip(batch, results, strict=True):
                 per_file.setdefault(n, []).append(outcome)
-            for n in range(len(files[i:i + BATCH_FILES])):
-                yield failed.get(n) or FileOutcome.merge(per_file.get(n, []))
+            for n, item in enumerate(chunk):
+                yield done.get(n) or self._keep(item, read[n],
+                                                FileOutcome.merge(per_file.get(n, [])))
 
 
 def lint_files(

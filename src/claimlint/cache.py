@@ -42,7 +42,7 @@ def cache_dir() -> Path | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _salt() -> str:
+def salt() -> str:
     """A hash of everything a memo's values depend on besides their inputs."""
     from importlib import metadata
 
@@ -75,7 +75,7 @@ class Memo:
 
     def _path(self) -> Path | None:
         folder = cache_dir()
-        return folder / f"{self.name}-{_salt()}.json" if folder else None
+        return folder / f"{self.name}-{salt()}.json" if folder else None
 
     def _load(self) -> dict[str, Any]:
         if self._table is None:

@@ -129,6 +129,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                        help="worker processes (default or 0: one per core); results do not "
                             "depend on it")
+    check.add_argument("--no-cache", action="store_true",
+                       help="lint every file again and keep nothing for the next run (by "
+                            "default an unchanged file with unchanged settings is not linted "
+                            "twice; as CLAIMLINT_NO_CACHE=1)")
     check.add_argument("--diff-base", default=None, metavar="REF",
                        help="report only findings on lines changed since this git ref")
     check.add_argument("--baseline", default=None, metavar="PATH",

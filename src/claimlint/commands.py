@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import __version__, baseline
 from .api import MAX_FILE_SIZE, Linter, Options
 from .baseline import FILENAME
+from .cache import ENV_OFF as CACHE_OFF
 from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, parse_severities, use_color
 from .config import Config, check_names, find_config, load_config
 from .errors import UsageError
@@ -87,6 +88,8 @@ def check(args: argparse.Namespace) -> int:
     """Lint paths, each file with its closest config, and print a report; the exit code
     follows each file's fail-on (or --fail-on)."""
     args.paths = args.paths or ["."]  # like ruff: no PATH lints the working directory
+    if args.no_cache:  # for this process and its workers, as the variable would
+        os.environ[CACHE_OFF] = "1"
     project = _project(args)
     config = project.config(".")  # the working directory's: where the baseline is
     stdin = sys.stdin.read() if "-" in args.paths else None

@@ -6,7 +6,7 @@ import bisect
 import functools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,6 +94,18 @@ class ClaimModel:
             arrays["page_weights"] = self.page_weights
         np.savez_compressed(folder / MODEL_FILE, **arrays)
 
+    def digest(self) -> str:
+        """A hash of everything the model decides by."""
+        import hashlib
+
+        digest = hashlib.sha256(json.dumps(
+            [self.categories, sorted(self.features.items()), self.page_features,
+             sorted(self.rules), self.meta], sort_keys=True, default=str).encode())
+        for array in (self.weights, self.bias, self.keep, self.add, self.page_weights):
+            if array is not None:
+                digest.update(f"{array.dtype}{array.shape}".encode() + array.tobytes())
+        return digest.hexdigest()
+
     def probabilities(self, sentences: Sentences) -> np.ndarray:
         """Return P(category | sentence) for every unit, shape (units, categories)."""
         import numpy as np
@@ -102,16 +114,12 @@ class ClaimModel:
         shared = self.bias + sum((value * self.weights[self.features[name]]
                                   for name, value in sentences.page.items()
                                   if name in self.features), np.zeros(len(self.bias)))
-        rows, cols, values = [], [], []
-        for row, unit in enumerate(units):
-            for name, value in unit.features.items():
-                col = self.features.get(name)
-                if col is not None:
-                    rows.append(row)
-                    cols.append(col)
-                    values.append(value)
+        get = self.features.get
+        known = [(row, col, value) for row, unit in enumerate(units)
+                 for name, value in unit.features.items() if (col := get(name)) is not None]
         scores = np.tile(shared, (len(units), 1))
-        if cols:
+        if known:
+            rows, cols, values = zip(*known, strict=True)
             rows_a = np.array(rows, dtype=np.intp)
             contributions = self.weights[np.array(cols, dtype=np.intp)] * np.array(values)[:, None]
             # Rows come in order: sum each row's run of contributions at once.
@@ -122,11 +130,11 @@ class ClaimModel:
 
     def promotional(self, document: Document) -> float:
         """Return the probability that the page promotes what it describes (its stance)."""
-        return stance_of(document, self._page_index, self.page_weights)
+        return stance_of(document, self._stance)
 
     @functools.cached_property
-    def _page_index(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.page_features)}
+    def _stance(self) -> StanceWeights | None:
+        return stance_weights(self.page_features, self.page_weights)
 
 
 @dataclass(frozen=True)
@@ -189,16 +197,25 @@ class Decision:
         return out
 
 
-def stance_of(document: Document, index: Mapping[str, int], weights: np.ndarray | None) -> float:
-    """The page-stance model's probability that ``document`` sells (1.0 with no model).
+# The page-stance model as plain floats: each feature's weight by name, and the bias.
+StanceWeights = tuple[dict[str, float], float]
 
-    ``index`` maps each stance feature's name to its weight's position.
-    """
+
+def stance_weights(names: Sequence[str], weights: np.ndarray | None) -> StanceWeights | None:
+    """The stance model's weights (``names``' then the bias) by name; None for no model."""
+    if weights is None:
+        return None
+    values = weights.tolist()  # reading a numpy scalar costs more than the sum it feeds
+    return dict(zip(names, values, strict=False)), values[-1]
+
+
+def stance_of(document: Document, weights: StanceWeights | None) -> float:
+    """The page-stance model's probability that ``document`` sells (1.0 with no model)."""
     if weights is None:
         return 1.0
-    cues = stance_features(document)
-    cols = [(index[name], value) for name, value in cues.items() if name in index]
-    score = float(weights[-1]) + sum(float(weights[i]) * value for i, value in cols)
+    by_name, bias = weights
+    score = bias + sum(w * value for name, value in stance_features(document).items()
+                       if (w := by_name.get(name)) is not None)
     return 1.0 / (1.0 + math.exp(-score))
 
 

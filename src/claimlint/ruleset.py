@@ -181,6 +181,7 @@ class RuleSet:
     vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
     packs: tuple[str, ...] = ()
     classes: frozenset[str] = frozenset()  # vocabularies the rule files define or refer to
+    digest: str = ""  # a hash of all it was loaded from ("" when built otherwise)
 
     def get(self, rule_id: str) -> Rule | None:
         """Return the rule with this id, or None."""
@@ -310,7 +311,21 @@ def load_files(
             rules.append(replace(rule, references=by_region(rule.references, lead))
                          if lead else rule)
     return RuleSet(tuple(rules), vocab, tuple(dict.fromkeys(p for p, _ in sources)),
-                   frozenset(classes))
+                   frozenset(classes), _digest(parsed, extra_vocabulary, packs))
+
+
+def _digest(parsed: Sequence[tuple[str, str, Any, str]],
+            extra_vocabulary: Mapping[str, Sequence[str]] | None, in_force: Sequence[str]) -> str:
+    """A hash of a rule set's sources: each file's pack, path and text, and the extras."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(json.dumps(
+        [list(in_force), [(k, list(v)) for k, v in (extra_vocabulary or {}).items()]]
+    ).encode())
+    for pack, source, _data, text in parsed:
+        digest.update(json.dumps([pack, source, text]).encode())
+    return digest.hexdigest()
 
 
 def _vocabulary_refs(node: Any) -> Iterator[str]:

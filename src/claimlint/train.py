@@ -252,15 +252,15 @@ def _fit_stance(pages: Sequence[Page], seed: int) -> tuple[tuple[str, ...], np.n
 
 def _held_out_stance(pages: Sequence[Page], seed: int) -> list[float]:
     """Each page's stance from a model that never saw its site: what inference will see."""
-    from .model import stance_of
+    from .model import stance_of, stance_weights
 
     stance = [1.0] * len(pages)
     sites = np.array([p.site for p in pages])
     for train, test in _folds(sites, 3):
         names, weights = _fit_stance([pages[i] for i in train], seed)
-        index = {name: k for k, name in enumerate(names)}
+        by_name = stance_weights(names, weights)
         for i in test:
-            stance[i] = stance_of(pages[i].document, index, weights)
+            stance[i] = stance_of(pages[i].document, by_name)
     return stance
 
 

@@ -112,14 +112,23 @@ def load_documents(path: Path, display: str | None = None, include_drafts: bool 
     larger than ``max_bytes`` (0: no limit).
     """
     shown = display or str(path)
+    return extract(read_file(path, shown, max_bytes), path, shown, include_drafts)
+
+
+def read_file(path: Path, shown: str, max_bytes: int = 0) -> bytes:
+    """A file's bytes (``shown``: its name in messages); see load_documents for errors."""
     try:
         size = path.stat().st_size
         if max_bytes and size > max_bytes:
             raise SkipFile(f"{shown}: skipped: {format_size(size)} is over the "
                            f"{format_size(max_bytes)} limit (--max-file-size)")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+
+
+def extract(raw: bytes, path: Path, shown: str, include_drafts: bool = False) -> list[Document]:
+    """Decode and extract the bytes ``raw`` read from ``path``; see load_documents."""
     try:
         return _extract(raw, path, shown, include_drafts)
     except ClaimlintError:
