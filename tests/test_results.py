@@ -268,5 +268,7 @@ def test_the_fingerprint_is_the_same_in_every_process(linter: Linter) -> None:
                            check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2")}
     assert linter.results is not None
+    rules_alone = linter.without_model().results
+    assert rules_alone is not None and rules_alone.fingerprint != linter.results.fingerprint
     assert seen == {f"{linter.results.fingerprint} "
                     f"{linter.without_model().results.fingerprint}\n"}  # type: ignore[union-attr]

@@ -88,23 +88,27 @@ class Linter:
             rules.check_selectors(override.ignore, "overrides.ignore")
         self.engine = Engine(runnable, self.nlp, opts.vocabulary.get("accept", ()),
                              load_model(opts.model if claims else None), self.ruleset.vocabulary)
-        self.results = self._results()
+        self._results: tuple[Engine, ResultCache | None] | None = None
 
     def without_model(self) -> Linter:
         """The same linter deciding by its rules alone (what a rule's own examples test)."""
         other = copy.copy(self)
         other.engine = self.engine.with_model(None)
-        other.results = other._results()
         return other
 
-    def _results(self) -> ResultCache | None:
-        """Where outcomes of these settings are kept between runs; None when something
-        outside the fingerprint (a trained spaCy pipeline's files) could change them."""
-        if not self.ruleset.digest or (self.options.model and not is_model_dir(self.options.model)):
-            return None
-        decision = self.engine.decision
-        model = decision.model.digest() if decision else "no model"
-        return ResultCache(fingerprint([self.ruleset.digest, repr(self.options), model]))
+    @property
+    def results(self) -> ResultCache | None:
+        """Where outcomes of these settings and this engine are kept between runs; None
+        when something outside the fingerprint (a trained spaCy pipeline's files) could
+        change them."""
+        if self._results is None or self._results[0] is not self.engine:
+            stored = None
+            if self.ruleset.digest and (not self.options.model or is_model_dir(self.options.model)):
+                decision = self.engine.decision
+                model = decision.model.digest() if decision else "no model"
+                stored = ResultCache(fingerprint([self.ruleset.digest, repr(self.options), model]))
+            self._results = (self.engine, stored)
+        return self._results[1]
 
     def lint_documents(self, documents: Sequence[Document]) -> list[Finding]:
         """Lint documents with one ``nlp.pipe`` pass; inline approvals are applied."""
