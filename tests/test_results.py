@@ -34,7 +34,8 @@ def linter() -> Linter:
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("CLAIMLINT_CACHE_DIR", str(folder))
-    monkeypatch.delenv("CLAIMLINT_NO_CACHE", raising=False)
+    # Set (to "on") rather than deleted, so that whatever a test sets is undone after it.
+    monkeypatch.setenv("CLAIMLINT_NO_CACHE", "0")
     return folder
 
 
@@ -190,7 +191,7 @@ def test_no_cache_lints_everything_and_keeps_nothing(
     off = json.loads(capsys.readouterr().out)
     assert os.environ.get("CLAIMLINT_NO_CACHE") == "1"
     assert not cache.exists()
-    monkeypatch.delenv("CLAIMLINT_NO_CACHE")
+    monkeypatch.setenv("CLAIMLINT_NO_CACHE", "0")
     assert main(["check", "--format", "json", str(page)]) == 1
     assert json.loads(capsys.readouterr().out) == off
     assert any((cache / results.FOLDER).rglob("*"))

@@ -27,6 +27,8 @@ ENV_OFF = "CLAIMLINT_NO_CACHE"
 MAX_ENTRIES = 100_000
 _T = TypeVar("_T")
 _MEMOS: list[Memo] = []
+_LIBRARIES = ("spacy", "spacy-lookups-data", "lemminflect", "markdown-it-py", "python-docx",
+              "defusedxml", "webencodings", "pyyaml", "numpy")
 
 
 def cache_dir() -> Path | None:
@@ -43,11 +45,12 @@ def cache_dir() -> Path | None:
 
 @functools.lru_cache(maxsize=1)
 def salt() -> str:
-    """A hash of everything a memo's values depend on besides their inputs."""
+    """A hash of everything cached values depend on besides their inputs: claimlint's code,
+    Python, and the libraries that parse rules, read files and run the pipeline and model."""
     from importlib import metadata
 
     digest = hashlib.sha256(sys.version.encode())
-    for dist in ("spacy", "spacy-lookups-data", "lemminflect"):
+    for dist in _LIBRARIES:
         try:
             digest.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:

@@ -16,7 +16,6 @@ linting the file.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import pickle
@@ -39,8 +38,6 @@ SUFFIX = ".sqlite"
 # folder uses several at once, and the warm server keeps four configs' linters.
 KEEP_FINGERPRINTS = 8
 _ATTEMPTS = 60  # tries at opening a database another process is creating (3 s)
-# The libraries that read a file into copy, besides those the memos' salt names.
-_READERS = ("markdown-it-py", "python-docx", "defusedxml", "webencodings", "pyyaml", "numpy")
 # This process's open databases (by path); a forked child opens its own, since a
 # connection must not cross a fork (the parent's are left to the parent).
 _OPEN: dict[Path, sqlite3.Connection | None] = {}
@@ -50,23 +47,11 @@ if hasattr(os, "register_at_fork"):
 
 def fingerprint(parts: Iterable[str | bytes]) -> str:
     """A hash of what a file's outcome depends on besides the file: ``parts`` and the code."""
-    digest = hashlib.sha256(_code())
+    digest = hashlib.sha256(salt().encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()[:24]
-
-
-@functools.cache
-def _code() -> bytes:
-    """claimlint's code and the versions of the libraries an outcome depends on."""
-    from importlib import metadata
-
-    versions = [salt()]
-    for dist in _READERS:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            versions.append(f"{dist}={metadata.version(dist)}")
-    return "\n".join(versions).encode()
 
 
 class ResultCache:
